@@ -1,5 +1,6 @@
 package dev.weft.sync;
 
+import dev.weft.internal.Durations;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -143,7 +144,7 @@ public final class Mutex {
     }
     boolean interrupted = false;
     long start = System.nanoTime();
-    long deadline = start + slowWaitNanos;
+    long deadline = Durations.deadline(slowWaitNanos);
     while (true) {
       long remaining = deadline - System.nanoTime();
       try {

@@ -1,5 +1,6 @@
 package dev.weft.sync;
 
+import dev.weft.internal.Durations;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package dev.weft.sync;
 
+import dev.weft.internal.Durations;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -99,16 +100,18 @@ class RWMutexTest {
     AtomicBoolean stop = new AtomicBoolean();
     AtomicInteger writes = new AtomicInteger();
     try (Workers w = new Workers(kind)) {
-      // Four readers overlap one another (each yields while it holds its read lock, letting the
-      // next reader in), so without writer preference the lock is never free. Yielding also keeps
-      // virtual readers from monopolising the carriers, which are not time-sliced.
+      // Four readers overlap one another (each parks for a moment while it holds its read lock,
+      // letting the others in), so without writer preference the lock is never free. Parking,
+      // unlike spinning or yielding, also lets the writer run when the threads are virtual. The
+      // loop is bounded so that a failing run cannot leave readers behind.
+      long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       w.startAll(
           "reader",
           4,
           i -> {
-            while (!stop.get()) {
+            while (!stop.get() && System.nanoTime() < giveUp) {
               try (Guard g = rw.readLock()) {
-                Thread.yield();
+                LockSupport.parkNanos(50_000);
               }
             }
           });

@@ -1,0 +1,2 @@
+/** Helpers shared by weft's packages; not exported, not API. */
+package dev.weft.internal;
