@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.weft.testing.ThreadKind;
-import dev.weft.testing.Workers;
+import dev.weft.testkit.ThreadKind;
+import dev.weft.testkit.Workers;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

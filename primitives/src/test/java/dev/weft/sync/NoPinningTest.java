@@ -3,8 +3,8 @@ package dev.weft.sync;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import dev.weft.testing.ThreadKind;
-import dev.weft.testing.Workers;
+import dev.weft.testkit.ThreadKind;
+import dev.weft.testkit.Workers;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
