@@ -10,11 +10,11 @@ abstract sealed class Clause<R> implements SelectClause<R>
 
   /** Sends {@code value} on {@code channel}, then returns {@code then.get()}. */
   static final class Send<R> extends Clause<R> {
-    final ChanImpl<?> channel;
+    final AbstractChannel<?> channel;
     final Object value;
     final Supplier<? extends R> then;
 
-    Send(ChanImpl<?> channel, Object value, Supplier<? extends R> then) {
+    Send(AbstractChannel<?> channel, Object value, Supplier<? extends R> then) {
       this.channel = channel;
       this.value = value;
       this.then = Objects.requireNonNull(then, "then");
@@ -23,21 +23,21 @@ abstract sealed class Clause<R> implements SelectClause<R>
 
   /**
    * Receives from {@code channel} and returns {@code then.apply(item)}, where the item may be
-   * {@link ChanImpl#CLOSED}; unless {@code orClosed}, a closed channel throws instead.
+   * {@link AbstractChannel#CLOSED}; unless {@code orClosed}, a closed channel throws instead.
    */
   static final class Receive<R> extends Clause<R> {
-    final ChanImpl<?> channel;
+    final AbstractChannel<?> channel;
     final boolean orClosed;
     final Function<Object, ? extends R> then;
 
-    Receive(ChanImpl<?> channel, boolean orClosed, Function<Object, ? extends R> then) {
+    Receive(AbstractChannel<?> channel, boolean orClosed, Function<Object, ? extends R> then) {
       this.channel = channel;
       this.orClosed = orClosed;
       this.then = then;
     }
 
     R complete(Object item) {
-      if (item == ChanImpl.CLOSED && !orClosed) {
+      if (item == AbstractChannel.CLOSED && !orClosed) {
         throw channel.closedException("receive from closed channel in select");
       }
       return then.apply(item);

@@ -49,7 +49,7 @@ final class Parker {
   }
 
   /** The waiter gives up; false if a partner has claimed it first. */
-  private boolean tryCancel() {
+  boolean tryCancel() {
     return STATE.compareAndSet(this, WAITING, CANCELLED);
   }
 

@@ -1,6 +1,7 @@
 package dev.weft.chan;
 
 import dev.weft.internal.Durations;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -9,20 +10,26 @@ import java.util.concurrent.ThreadLocalRandom;
  * One execution of a select, after Go's {@code selectgo}.
  *
  * <ol>
- *   <li>Poll: visit the channel clauses in random order (argument order for an ordered select),
- *       locking one channel at a time, and complete the first that can proceed. Only one operation
- *       is ever attempted to completion, so at most one clause completes.
+ *   <li>Poll: visit the channel clauses in random order (argument order for an ordered select) and
+ *       complete the first that can proceed without waiting. Each attempt is one channel's own
+ *       non-blocking operation, and the first to succeed ends the select, so at most one clause
+ *       completes.
  *   <li>If none could, and there is a default (or a timeout of zero), return it.
  *   <li>Register: lock every channel involved, in the global order of channel ids (so two selects
- *       never deadlock), poll again in the same order, and if still nothing can proceed, enqueue
- *       one {@link Waiter} per clause, all sharing one {@link Parker}; unlock.
- *   <li>Wait for a partner to claim one waiter (or for the timeout or an interrupt to cancel the
- *       parker), then remove the other waiters from their queues.
+ *       never deadlock). On lock-based channels, whose partners complete waiters, poll again under
+ *       the lock; if still nothing can proceed, enqueue one {@link Waiter} per clause, all sharing
+ *       one {@link Parker}. Then, after a full fence, check the ring channels, whose operations
+ *       take no lock: if one has become ready, withdraw the waiters and poll again. Unlock.
+ *   <li>Wait until a partner claims a waiter, or the timeout or an interrupt cancels the parker,
+ *       and withdraw the other waiters. A claim on a lock-based channel has completed that clause;
+ *       a claim on a ring channel is only a wake-up, and the select polls again.
  * </ol>
  *
- * <p>Because the second poll and the registration happen under all the locks, no partner can arrive
- * in between unseen; because the select's own waiters are registered only after its polls, it can
- * never be matched with itself.
+ * <p>While the select holds all the locks, no partner can claim its parker (claiming needs the
+ * channel's lock), so registration and the second poll cannot interleave with a completion; and
+ * because its own waiters are registered only after its polls, a select never matches itself. A
+ * select woken by a ring channel that then completes some other clause passes the wake-up on to
+ * another waiter of that channel ({@link AbstractChannel#signal}).
  */
 final class SelectRun<R> {
   private final Clause<? extends R>[] channelClauses;
@@ -61,25 +68,84 @@ final class SelectRun<R> {
     this.ordered = ordered;
   }
 
+  /** A completed clause: its continuation runs only after every lock is released. */
+  private record Outcome<R>(Clause<? extends R> clause, Object item) {
+    R result() {
+      if (clause instanceof Clause.Send<? extends R> s) {
+        return s.then.get();
+      }
+      return ((Clause.Receive<? extends R>) clause).complete(item);
+    }
+  }
+
   R run() throws InterruptedException {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
-    long deadline = timeoutClause == null ? 0L : Durations.deadline(timeoutClause.nanos);
-    int[] order = pollOrder();
-    for (int i : order) {
-      Outcome<R> done = pollOne(channelClauses[i]);
-      if (done != null) {
-        return done.result();
+    boolean timed = timeoutClause != null;
+    long deadline = timed ? Durations.deadline(timeoutClause.nanos) : 0L;
+    int wokenBy = -1; // a ring-channel clause whose wake-up we hold and may have to pass on
+    Outcome<R> done = null;
+    try {
+      while (true) {
+        int[] order = pollOrder();
+        for (int i : order) {
+          done = poll(channelClauses[i]);
+          if (done != null) {
+            return done.result();
+          }
+        }
+        if (defaultClause != null) {
+          return defaultClause.then.get();
+        }
+        if (timed && (timeoutClause.nanos == 0 || deadline - System.nanoTime() <= 0)) {
+          return timeoutClause.then.get();
+        }
+        Parker parker = new Parker();
+        Waiter[] waiters = new Waiter[channelClauses.length];
+        done = register(order, parker, waiters);
+        if (done != null) {
+          return done.result();
+        }
+        if (waiters.length > 0 && waiters[0] == null) {
+          continue; // a ring channel became ready while registering: poll again
+        }
+        int outcome = parker.await(timed, deadline);
+        for (int i = 0; i < waiters.length; i++) {
+          if (i != outcome) {
+            waiters[i].channel.unregister(waiters[i], isSend(channelClauses[i]));
+          }
+        }
+        if (outcome == Parker.INTERRUPTED) {
+          throw new InterruptedException();
+        }
+        if (outcome == Parker.TIMED_OUT) {
+          return timeoutClause.then.get();
+        }
+        Clause<? extends R> clause = channelClauses[outcome];
+        if (channelOf(clause).partnersComplete()) {
+          Waiter won = waiters[outcome];
+          if (clause instanceof Clause.Send<? extends R> && won.item == AbstractChannel.CLOSED) {
+            throw won.channel.closedException("channel closed while sending in select");
+          }
+          done = new Outcome<>(clause, won.item);
+          return done.result();
+        }
+        if (wokenBy >= 0) {
+          passOn(wokenBy); // only the newest wake-up is still ours to use
+        }
+        wokenBy = outcome;
+      }
+    } finally {
+      if (wokenBy >= 0 && (done == null || done.clause() != channelClauses[wokenBy])) {
+        passOn(wokenBy);
       }
     }
-    if (defaultClause != null) {
-      return defaultClause.then.get();
-    }
-    if (timeoutClause != null && timeoutClause.nanos == 0) {
-      return timeoutClause.then.get();
-    }
-    return block(order, deadline);
+  }
+
+  private void passOn(int clause) {
+    Clause<? extends R> c = channelClauses[clause];
+    channelOf(c).signal(isSend(c));
   }
 
   private int[] pollOrder() {
@@ -100,112 +166,83 @@ final class SelectRun<R> {
     return order;
   }
 
-  /** A completed clause: its continuation runs only after every lock is released. */
-  private record Outcome<R>(Clause<? extends R> clause, Object item) {
-    R result() {
-      if (clause instanceof Clause.Send<? extends R> s) {
-        return s.then.get();
-      }
-      return ((Clause.Receive<? extends R>) clause).complete(item);
+  /** Tries one clause with the channel's own non-blocking operation. */
+  private Outcome<R> poll(Clause<? extends R> clause) {
+    if (clause instanceof Clause.Send<? extends R> s) {
+      return s.channel.offerNow(s.value) ? new Outcome<>(clause, null) : null;
     }
+    Object item = ((Clause.Receive<? extends R>) clause).channel.pollNow();
+    return item == AbstractChannel.EMPTY ? null : new Outcome<>(clause, item);
   }
 
-  /** Tries one clause under its channel's lock alone. */
-  private Outcome<R> pollOne(Clause<? extends R> clause) {
-    ChanImpl<?> ch = channelOf(clause);
-    Outcome<R> done;
-    Waiter wake;
-    ch.lock();
-    try {
-      done = attemptLocked(clause);
-    } finally {
-      wake = ch.takeWake();
-      ch.unlock();
-    }
-    if (wake != null) {
-      wake.parker.wake();
-    }
-    return done;
-  }
-
-  /** With the clause's channel locked: completes it if it can proceed now, else returns null. */
+  /** With the clause's channel locked: completes a lock-based clause if it can proceed now. */
   private Outcome<R> attemptLocked(Clause<? extends R> clause) {
     if (clause instanceof Clause.Send<? extends R> s) {
       return s.channel.sendLocked(s.value) ? new Outcome<>(clause, null) : null;
     }
     Object item = ((Clause.Receive<? extends R>) clause).channel.receiveLocked();
-    return item == ChanImpl.EMPTY ? null : new Outcome<>(clause, item);
+    return item == AbstractChannel.EMPTY ? null : new Outcome<>(clause, item);
   }
 
-  private R block(int[] order, long deadline) throws InterruptedException {
-    ChanImpl<?>[] locks = lockOrder();
-    Waiter[] waiters = new Waiter[channelClauses.length];
-    Parker parker = new Parker();
-    Outcome<R> done = null;
+  /**
+   * Locks every channel, polls the lock-based clauses again, and registers a waiter per clause.
+   * Returns a completed clause, or null with {@code waiters} filled (registered) or left empty
+   * (withdrawn because a ring channel became ready).
+   */
+  private Outcome<R> register(int[] order, Parker parker, Waiter[] waiters) {
+    AbstractChannel<?>[] locks = lockOrder();
     Waiter[] wakes = new Waiter[locks.length];
-    for (ChanImpl<?> ch : locks) {
+    Outcome<R> done = null;
+    boolean anyRing = false;
+    for (AbstractChannel<?> ch : locks) {
       ch.lock();
+      anyRing |= !ch.partnersComplete();
     }
     try {
       for (int i : order) {
         done = attemptLocked(channelClauses[i]);
         if (done != null) {
-          break;
+          return done;
         }
       }
-      if (done == null) {
-        // Enqueue in poll order too: a partner takes the first waiter of a queue, so with two
-        // clauses on one channel, index order would always favour the first clause.
+      // Enqueue in poll order: a partner takes the first waiter of a queue, so with two clauses
+      // on one channel, index order would always favour the first clause.
+      for (int i : order) {
+        Clause<? extends R> c = channelClauses[i];
+        Object item = c instanceof Clause.Send<? extends R> s ? s.value : null;
+        waiters[i] = new Waiter(parker, i, channelOf(c), item);
+        waiters[i].channel.registerLocked(waiters[i], isSend(c));
+      }
+      if (anyRing) {
+        VarHandle.fullFence(); // Dekker: registered before we look at the rings again
         for (int i : order) {
           Clause<? extends R> c = channelClauses[i];
-          if (c instanceof Clause.Send<? extends R> s) {
-            waiters[i] = new Waiter(parker, i, s.channel, s.value);
-            s.channel.enqueueWaitingSender(waiters[i]);
-          } else {
-            ChanImpl<?> ch = ((Clause.Receive<? extends R>) c).channel;
-            waiters[i] = new Waiter(parker, i, ch, null);
-            ch.enqueueWaitingReceiver(waiters[i]);
+          if (channelOf(c).readyAfterRegistration(isSend(c))) {
+            for (int j = 0; j < waiters.length; j++) {
+              waiters[j].channel.unregisterLocked(waiters[j], isSend(channelClauses[j]));
+              waiters[j] = null;
+            }
+            return null;
           }
         }
       }
+      return null;
     } finally {
       for (int i = locks.length - 1; i >= 0; i--) {
         wakes[i] = locks[i].takeWake();
         locks[i].unlock();
       }
-    }
-    if (done != null) {
       for (Waiter w : wakes) {
         if (w != null) {
           w.parker.wake();
         }
       }
-      return done.result();
     }
-
-    int outcome = parker.await(timeoutClause != null, deadline);
-    for (int i = 0; i < waiters.length; i++) {
-      if (i != outcome) {
-        waiters[i].channel.dequeueWaiter(waiters[i], channelClauses[i] instanceof Clause.Send);
-      }
-    }
-    if (outcome == Parker.INTERRUPTED) {
-      throw new InterruptedException();
-    }
-    if (outcome == Parker.TIMED_OUT) {
-      return timeoutClause.then.get();
-    }
-    Waiter won = waiters[outcome];
-    Clause<? extends R> clause = channelClauses[outcome];
-    if (clause instanceof Clause.Send<? extends R> && won.item == ChanImpl.CLOSED) {
-      throw won.channel.closedException("channel closed while sending in select");
-    }
-    return new Outcome<R>(clause, won.item).result();
   }
 
   /** The distinct channels of the select, in the global locking order. */
-  private ChanImpl<?>[] lockOrder() {
-    ChanImpl<?>[] all = new ChanImpl<?>[channelClauses.length];
+  private AbstractChannel<?>[] lockOrder() {
+    AbstractChannel<?>[] all = new AbstractChannel<?>[channelClauses.length];
     for (int i = 0; i < all.length; i++) {
       all[i] = channelOf(channelClauses[i]);
     }
@@ -219,7 +256,11 @@ final class SelectRun<R> {
     return Arrays.copyOf(all, distinct);
   }
 
-  private static ChanImpl<?> channelOf(Clause<?> clause) {
+  private static boolean isSend(Clause<?> clause) {
+    return clause instanceof Clause.Send<?>;
+  }
+
+  private static AbstractChannel<?> channelOf(Clause<?> clause) {
     return clause instanceof Clause.Send<?> s ? s.channel : ((Clause.Receive<?>) clause).channel;
   }
 }

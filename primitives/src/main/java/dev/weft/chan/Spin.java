@@ -10,7 +10,7 @@ final class Spin {
   private static final boolean MULTICORE = Runtime.getRuntime().availableProcessors() > 1;
 
   /** Iterations of {@link Thread#onSpinWait()} before parking. */
-  static final int BEFORE_PARK = MULTICORE ? 256 : 0;
+  static final int BEFORE_PARK = MULTICORE ? Integer.getInteger("dev.weft.chan.spins", 256) : 0;
 
   /** Iterations spinning on a busy channel lock before yielding the processor. */
   static final int LOCK = MULTICORE ? 64 : 1;

@@ -10,9 +10,11 @@ package dev.weft.chan;
 final class Waiter {
   final Parker parker;
   final int clause;
-  final ChanImpl<?> channel;
+  final AbstractChannel<?> channel;
 
-  /** A sender's value; for a receiver, the value handed to it, or {@link ChanImpl#CLOSED}. */
+  /**
+   * A sender's value; for a receiver, the value handed to it, or {@link AbstractChannel#CLOSED}.
+   */
   Object item;
 
   // Links in the channel's queue; guarded by the channel lock.
@@ -20,7 +22,7 @@ final class Waiter {
   Waiter next;
   boolean queued;
 
-  Waiter(Parker parker, int clause, ChanImpl<?> channel, Object item) {
+  Waiter(Parker parker, int clause, AbstractChannel<?> channel, Object item) {
     this.parker = parker;
     this.clause = clause;
     this.channel = channel;

@@ -9,7 +9,8 @@
  * java.lang.InterruptedException} when interrupted and then have had no effect.
  *
  * <p>The implementation follows Go's runtime: a per-channel lock, a ring buffer and queues of
- * waiting senders and receivers, with direct hand-off between them; {@code ChanImpl} and {@code
- * SelectRun} describe it and its memory-ordering argument.
+ * waiting senders and receivers, with direct hand-off between them; bounded buffers use a lock-free
+ * ring. {@code LockChannel}, {@code RingChannel} and {@code SelectRun} describe the algorithms and
+ * their memory-ordering arguments.
  */
 package dev.weft.chan;

@@ -121,7 +121,20 @@ class ChannelContractTest {
         for (int i = 0; i < fill; i++) {
           assertEquals(Optional.of(100 + i), ch.tryReceive());
         }
-        assertEquals(Optional.of(7), ch.tryReceive(), "a blocked sender meets a tryReceive");
+        if (capacity == 0) {
+          assertEquals(Optional.of(7), ch.tryReceive(), "a blocked sender meets a tryReceive");
+        } else {
+          // The receive made room and woke the sender, which now refills the buffer. Unlike Go's
+          // runtime, weft's buffered channels do not move the value on the sender's behalf, so
+          // for a moment the buffer may be empty; the value must arrive, exactly once.
+          Optional<Integer> v = Optional.empty();
+          for (long end = System.nanoTime() + 10_000_000_000L;
+              v.isEmpty() && System.nanoTime() < end; ) {
+            v = ch.tryReceive();
+          }
+          assertEquals(Optional.of(7), v, "the woken sender's value arrives");
+        }
+        assertEquals(Optional.empty(), ch.tryReceive());
       }
     }
   }

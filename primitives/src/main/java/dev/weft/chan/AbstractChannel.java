@@ -1,0 +1,299 @@
+package dev.weft.chan;
+
+import dev.weft.internal.Durations;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * What the two channel implementations share: the public API expressed through a few primitive
+ * operations, a small lock for their wait queues, and the contract that {@link SelectRun} uses.
+ *
+ * <ul>
+ *   <li>{@link LockChannel} (unbuffered and unlimited): everything under the lock, and partners
+ *       <em>complete</em> a waiter's operation (direct hand-off), as in Go's runtime.
+ *   <li>{@link RingChannel} (bounded buffers): a lock-free ring buffer; the lock guards only the
+ *       wait queues, and partners merely <em>wake</em> a waiter, which then retries.
+ * </ul>
+ */
+abstract sealed class AbstractChannel<T> implements Channel<T> permits LockChannel, RingChannel {
+  /** A receive's result when the channel is closed and drained; also handed to closed waiters. */
+  static final Object CLOSED = new Object();
+
+  /** A non-blocking attempt found nothing ready. */
+  static final Object EMPTY = new Object();
+
+  private static final VarHandle LOCK;
+  private static final AtomicLong IDS = new AtomicLong();
+
+  static {
+    try {
+      LOCK = MethodHandles.lookup().findVarHandle(AbstractChannel.class, "lock", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** Global order in which a select locks several channels. */
+  final long id = IDS.incrementAndGet();
+
+  /** Why the channel was closed; written under the lock before the closed state is published. */
+  Throwable closeCause;
+
+  /** A waiter that the lock holder has claimed and must wake after unlocking; lock-guarded. */
+  private Waiter wakeAfterUnlock;
+
+  @SuppressWarnings("unused") // accessed through LOCK
+  private volatile int lock;
+
+  // ---------------------------------------------------------------------------------------------
+  // The lock: a spin lock that yields after a short spin. Critical sections are a few dozen
+  // instructions and never block or allocate.
+
+  final void lock() {
+    if (!LOCK.compareAndSet(this, 0, 1)) {
+      lockSlow();
+    }
+  }
+
+  private void lockSlow() {
+    int spins = 0;
+    while (true) {
+      if ((int) LOCK.getOpaque(this) == 0 && LOCK.compareAndSet(this, 0, 1)) {
+        return;
+      }
+      if (++spins < Spin.LOCK) {
+        Thread.onSpinWait();
+      } else {
+        spins = 0;
+        Thread.yield(); // the holder may have been descheduled
+      }
+    }
+  }
+
+  final void unlock() {
+    LOCK.setRelease(this, 0); // release: publishes the critical section to the next holder
+  }
+
+  /** Under the lock: remembers a claimed waiter to wake once the lock is released. */
+  final void wakeLater(Waiter w) {
+    wakeAfterUnlock = w;
+  }
+
+  /** Under the lock: takes the waiter to wake; the caller wakes it after releasing every lock. */
+  final Waiter takeWake() {
+    Waiter w = wakeAfterUnlock;
+    wakeAfterUnlock = null;
+    return w;
+  }
+
+  /** Unlocks, then wakes the waiter that the critical section claimed, if any. */
+  final void unlockAndWake() {
+    Waiter w = takeWake();
+    unlock();
+    if (w != null) {
+      w.parker.wake();
+    }
+  }
+
+  final ChannelClosedException closedException(String what) {
+    return new ChannelClosedException(what, closeCause);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // What each implementation provides
+
+  /** Sends, waiting if needed; false only on timeout. Checks the interrupt status first. */
+  abstract boolean sendImpl(Object value, boolean timed, long deadline) throws InterruptedException;
+
+  /** Receives, waiting if needed: a value, {@link #CLOSED}, or (timed) {@link #EMPTY}. */
+  abstract Object receiveImpl(boolean timed, long deadline) throws InterruptedException;
+
+  /** Sends if possible without waiting; throws {@link ChannelClosedException} if closed. */
+  abstract boolean offerNow(Object value);
+
+  /** Receives if possible without waiting: a value, {@link #CLOSED}, or {@link #EMPTY}. */
+  abstract Object pollNow();
+
+  abstract void closeImpl(Throwable cause);
+
+  // The select contract (see SelectRun).
+
+  /**
+   * Whether a partner that claims a waiter of this channel has completed its operation (true), or
+   * only woken it to retry (false).
+   */
+  abstract boolean partnersComplete();
+
+  /**
+   * With the lock held, for channels whose partners complete waiters: tries the send now, as {@link
+   * #offerNow} does. Channels whose waiters retry return false.
+   */
+  abstract boolean sendLocked(Object value);
+
+  /** With the lock held: tries the receive now, as {@link #pollNow}, or returns {@link #EMPTY}. */
+  abstract Object receiveLocked();
+
+  /** With the lock held: enqueues a waiter. */
+  abstract void registerLocked(Waiter w, boolean send);
+
+  /**
+   * With the lock held, after {@link #registerLocked} and a full fence: whether the operation could
+   * proceed now, so that the waiter must not park.
+   */
+  abstract boolean readyAfterRegistration(boolean send);
+
+  /** With the lock held: dequeues a waiter, if it is still queued. */
+  abstract void unregisterLocked(Waiter w, boolean send);
+
+  /** Wakes one waiting sender or receiver, passing on a wake-up that its receiver did not use. */
+  abstract void signal(boolean senders);
+
+  final void unregister(Waiter w, boolean send) {
+    lock();
+    try {
+      unregisterLocked(w, send);
+    } finally {
+      unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // SendChannel
+
+  @Override
+  public final void send(T value) throws InterruptedException {
+    Objects.requireNonNull(value, "value");
+    if (!sendImpl(value, false, 0L)) {
+      throw new AssertionError("an untimed send returned without delivering");
+    }
+  }
+
+  @Override
+  public final boolean send(T value, Duration timeout) throws InterruptedException {
+    Objects.requireNonNull(value, "value");
+    return sendImpl(value, true, Durations.deadline(Durations.toNanos(timeout)));
+  }
+
+  @Override
+  public final boolean trySend(T value) {
+    return offerNow(Objects.requireNonNull(value, "value"));
+  }
+
+  @Override
+  public final void close() {
+    closeImpl(null);
+  }
+
+  @Override
+  public final void close(Throwable cause) {
+    closeImpl(Objects.requireNonNull(cause, "cause"));
+  }
+
+  @Override
+  public final <R> SelectClause<R> onSend(T value, Supplier<? extends R> then) {
+    return new Clause.Send<>(this, Objects.requireNonNull(value, "value"), then);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // ReceiveChannel
+
+  @Override
+  public final T receive() throws InterruptedException {
+    Object v = receiveImpl(false, 0L);
+    if (v == CLOSED) {
+      throw closedException("receive from closed channel");
+    }
+    return cast(v);
+  }
+
+  @Override
+  public final Optional<T> receiveOrClosed() throws InterruptedException {
+    Object v = receiveImpl(false, 0L);
+    return v == CLOSED ? Optional.empty() : Optional.of(cast(v));
+  }
+
+  @Override
+  public final Optional<T> receive(Duration timeout) throws InterruptedException {
+    Object v = receiveImpl(true, Durations.deadline(Durations.toNanos(timeout)));
+    if (v == CLOSED) {
+      throw closedException("receive from closed channel");
+    }
+    return v == EMPTY ? Optional.empty() : Optional.of(cast(v));
+  }
+
+  @Override
+  public final Optional<T> tryReceive() {
+    Object v = pollNow();
+    return v == CLOSED || v == EMPTY ? Optional.empty() : Optional.of(cast(v));
+  }
+
+  @Override
+  public final Iterator<T> iterator() {
+    return new Iterator<>() {
+      private Object next; // null: not fetched yet
+
+      @Override
+      public boolean hasNext() {
+        if (next == null) {
+          try {
+            next = receiveImpl(false, 0L);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            CancellationException c = new CancellationException("interrupted while receiving");
+            c.initCause(e);
+            throw c;
+          }
+        }
+        return next != CLOSED;
+      }
+
+      @Override
+      public T next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException("channel closed");
+        }
+        T v = cast(next);
+        next = null;
+        return v;
+      }
+    };
+  }
+
+  @Override
+  public final <R> SelectClause<R> onReceive(Function<? super T, ? extends R> then) {
+    Objects.requireNonNull(then, "then");
+    return new Clause.Receive<R>(this, false, v -> then.apply(cast(v)));
+  }
+
+  @Override
+  public final <R> SelectClause<R> onReceiveOrClosed(Function<Optional<T>, ? extends R> then) {
+    Objects.requireNonNull(then, "then");
+    return new Clause.Receive<R>(
+        this, true, v -> then.apply(v == CLOSED ? Optional.empty() : Optional.of(cast(v))));
+  }
+
+  @SuppressWarnings("unchecked")
+  private T cast(Object v) {
+    return (T) v;
+  }
+
+  @Override
+  public String toString() {
+    int c = capacity();
+    return getClass().getSimpleName()
+        + "[capacity="
+        + (c == Integer.MAX_VALUE ? "unlimited" : c)
+        + ", size="
+        + size()
+        + (isClosed() ? ", closed]" : "]");
+  }
+}

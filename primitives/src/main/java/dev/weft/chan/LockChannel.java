@@ -1,0 +1,321 @@
+package dev.weft.chan;
+
+/**
+ * Unbuffered and unlimited channels: everything under one small lock.
+ *
+ * <h2>Algorithm</h2>
+ *
+ * <p>This follows the design of Go's runtime ({@code runtime/chan.go} and {@code select.go}): the
+ * lock guards a ring buffer and two FIFO wait queues, one of blocked senders (each carrying its
+ * value) and one of blocked receivers. Two invariants make FIFO order and direct hand-off simple:
+ *
+ * <ul>
+ *   <li>receivers wait only while the buffer is empty, so a sender that finds a waiting receiver
+ *       hands its value straight to it;
+ *   <li>senders wait only while the buffer is full (always, for an unbuffered channel), so a
+ *       receiver takes the value from the first waiting sender (an unlimited channel never makes a
+ *       sender wait).
+ * </ul>
+ *
+ * <p>A blocked operation is a {@link Parker} with one {@link Waiter} per clause (one for a plain
+ * send or receive, one per clause for a select). A partner completes it by a compare-and-set on the
+ * parker, so that of several waiters of one select, or a waiter racing its own timeout or
+ * interrupt, exactly one outcome wins. A waiter that loses is simply dropped from the queue.
+ *
+ * <h2>Differences from Go</h2>
+ *
+ * <ul>
+ *   <li>A blocked thread spins briefly on its parker before parking ({@link Spin}), because a
+ *       partner on another core usually arrives sooner than a park and unpark round trip.
+ *   <li>Timeouts and interrupts cancel a wait by the same compare-and-set that partners use to
+ *       complete it, so a cancelled operation has no effect.
+ *   <li>Bounded buffers are {@link RingChannel}s instead: lock-free in the common case.
+ * </ul>
+ *
+ * <h2>Memory ordering</h2>
+ *
+ * <p>Buffer, queues and head are plain fields accessed only under the lock; the lock's acquiring
+ * compare-and-set and releasing store order them. {@code count} and {@code closed} are also written
+ * under the lock, but volatile so that {@link #size()} and {@link #isClosed()} can read them
+ * without it. Values handed to a waiter are published by the claim (see {@link Waiter}).
+ */
+final class LockChannel<T> extends AbstractChannel<T> {
+  private static final int INITIAL_RING = 16;
+
+  private final int capacity;
+  private final WaitQueue senders = new WaitQueue();
+  private final WaitQueue receivers = new WaitQueue();
+  private Object[] ring;
+  private int head;
+  private volatile int count;
+  private volatile boolean closed;
+
+  /** Makes an unbuffered (0) or unlimited ({@link Integer#MAX_VALUE}) channel. */
+  LockChannel(int capacity) {
+    if (capacity != 0 && capacity != Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("LockChannel is unbuffered or unlimited: " + capacity);
+    }
+    this.capacity = capacity;
+    this.ring = capacity == 0 ? null : new Object[INITIAL_RING];
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Lock-held steps, shared by plain operations and select
+
+  /**
+   * Under the lock: delivers {@code value} to a waiting receiver or the buffer if possible.
+   *
+   * @return true if delivered; false if the send would have to wait
+   * @throws ChannelClosedException if closed
+   */
+  @Override
+  boolean sendLocked(Object value) {
+    if (closed) {
+      throw closedException("send on closed channel");
+    }
+    Waiter r;
+    while ((r = receivers.poll()) != null) {
+      if (r.claim(value)) {
+        wakeLater(r);
+        return true;
+      }
+    }
+    if (count < capacity) {
+      enqueue(value);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Under the lock: takes a value from the buffer or a waiting sender if possible.
+   *
+   * @return the value, {@link #CLOSED} if closed and drained, or {@link #EMPTY}
+   */
+  @Override
+  Object receiveLocked() {
+    if (count > 0) {
+      Object v = dequeue();
+      Waiter s;
+      while ((s = senders.poll()) != null) {
+        if (s.claimSender()) {
+          enqueue(s.item); // the buffer was full, so the first waiting sender's value moves in
+          wakeLater(s);
+          break;
+        }
+      }
+      return v;
+    }
+    Waiter s;
+    while ((s = senders.poll()) != null) {
+      if (s.claimSender()) {
+        wakeLater(s);
+        return s.item;
+      }
+    }
+    return closed ? CLOSED : EMPTY;
+  }
+
+  @Override
+  boolean partnersComplete() {
+    return true;
+  }
+
+  @Override
+  void registerLocked(Waiter w, boolean send) {
+    (send ? senders : receivers).add(w);
+  }
+
+  @Override
+  boolean readyAfterRegistration(boolean send) {
+    return false; // sendLocked and receiveLocked already checked, under the same lock
+  }
+
+  @Override
+  void unregisterLocked(Waiter w, boolean send) {
+    (send ? senders : receivers).remove(w);
+  }
+
+  @Override
+  void signal(boolean senders) {
+    // Partners complete waiters here, so there is never a wake-up to pass on.
+  }
+
+  private void enqueue(Object value) {
+    int c = count;
+    if (c == ring.length) {
+      grow();
+    }
+    ring[(head + c) % ring.length] = value;
+    count = c + 1;
+  }
+
+  private Object dequeue() {
+    Object v = ring[head];
+    ring[head] = null;
+    head = (head + 1) % ring.length;
+    count = count - 1;
+    return v;
+  }
+
+  /** Doubles the ring, up to the capacity. Called only when full and below capacity. */
+  private void grow() {
+    int n = ring.length;
+    int bigger = (int) Math.min((long) capacity, Math.max(2L * n, INITIAL_RING));
+    if (bigger <= n) {
+      throw new OutOfMemoryError("channel buffer cannot grow past " + n);
+    }
+    Object[] next = new Object[bigger];
+    for (int i = 0; i < n; i++) {
+      next[i] = ring[(head + i) % n];
+    }
+    ring = next;
+    head = 0;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Operations
+
+  @Override
+  boolean sendImpl(Object value, boolean timed, long deadline) throws InterruptedException {
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    lock();
+    Waiter w;
+    try {
+      if (sendLocked(value)) {
+        w = null;
+      } else if (timed && deadline - System.nanoTime() <= 0) {
+        return false; // finally unlocks
+      } else {
+        w = new Waiter(new Parker(), 0, this, value);
+        senders.add(w);
+      }
+    } finally {
+      unlockAndWake();
+    }
+    if (w == null) {
+      return true;
+    }
+    int outcome = w.parker.await(timed, deadline);
+    if (outcome == 0) {
+      if (w.item == CLOSED) {
+        throw closedException("channel closed while sending");
+      }
+      return true;
+    }
+    unregister(w, true);
+    if (outcome == Parker.INTERRUPTED) {
+      throw new InterruptedException();
+    }
+    return false;
+  }
+
+  @Override
+  boolean offerNow(Object value) {
+    lock();
+    try {
+      return sendLocked(value);
+    } finally {
+      unlockAndWake();
+    }
+  }
+
+  @Override
+  void closeImpl(Throwable cause) {
+    Waiter woken = null;
+    lock();
+    try {
+      if (closed) {
+        throw closedException("close of closed channel");
+      }
+      closeCause = cause;
+      closed = true;
+      // Receivers wait only on an empty buffer, so each of them now sees "closed and drained";
+      // senders fail. Chain the claimed waiters through `next` to wake them after unlocking.
+      Waiter w;
+      while ((w = receivers.poll()) != null) {
+        if (w.claim(CLOSED)) {
+          w.next = woken;
+          woken = w;
+        }
+      }
+      while ((w = senders.poll()) != null) {
+        if (w.claim(CLOSED)) {
+          w.next = woken;
+          woken = w;
+        }
+      }
+    } finally {
+      unlock();
+    }
+    while (woken != null) {
+      Waiter next = woken.next;
+      woken.next = null;
+      woken.parker.wake();
+      woken = next;
+    }
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public int capacity() {
+    return capacity;
+  }
+
+  @Override
+  Object receiveImpl(boolean timed, long deadline) throws InterruptedException {
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    lock();
+    Object v;
+    Waiter w = null;
+    try {
+      v = receiveLocked();
+      if (v == EMPTY && !(timed && deadline - System.nanoTime() <= 0)) {
+        w = new Waiter(new Parker(), 0, this, null);
+        receivers.add(w);
+      }
+    } finally {
+      unlockAndWake();
+    }
+    if (w == null) {
+      return v;
+    }
+    int outcome = w.parker.await(timed, deadline);
+    if (outcome == 0) {
+      return w.item;
+    }
+    unregister(w, false);
+    if (outcome == Parker.INTERRUPTED) {
+      throw new InterruptedException();
+    }
+    return EMPTY;
+  }
+
+  @Override
+  Object pollNow() {
+    lock();
+    try {
+      return receiveLocked();
+    } finally {
+      unlockAndWake();
+    }
+  }
+
+  @Override
+  public int size() {
+    return count;
+  }
+
+  @Override
+  public boolean isClosedForReceive() {
+    return closed && count == 0;
+  }
+}

@@ -1,0 +1,466 @@
+package dev.weft.chan;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Bounded buffered channels: a lock-free ring buffer, with waiting threads parked on the side.
+ *
+ * <h2>Algorithm</h2>
+ *
+ * <p>The buffer is Dmitry Vyukov's bounded multi-producer multi-consumer queue (2010): a ring of
+ * slots, each with a sequence number, and two counters, {@code sendPos} and {@code recvPos}. A
+ * sender claims position {@code p} by a compare-and-set on {@code sendPos} once slot {@code p %
+ * capacity} is empty for that position, writes the value and publishes it by a release store of the
+ * slot's sequence; a receiver claims {@code p} on {@code recvPos} once the slot is full for that
+ * position, takes the value and frees the slot for position {@code p + capacity}. Unlike Vyukov's
+ * original, the sequence is doubled, {@code 2p} for "empty, awaiting position p" and {@code 2p + 1}
+ * for "full with position p", so that the two states never coincide, even with a single slot
+ * (Vyukov's encoding needs at least two).
+ *
+ * <pre>
+ *   seq:    8  10   5   7        capacity 4, recvPos 2, sendPos 4
+ *   slot: [ . | . | v2| v3]      slots 2 and 3 hold positions 2 and 3; 0 and 1 await 4 and 5
+ * </pre>
+ *
+ * <p>Closing sets the sign bit of {@code sendPos}, so a send's claiming compare-and-set and a close
+ * are totally ordered: a send either claimed its slot before the close (and its value will be
+ * received) or fails.
+ *
+ * <p>Threads that cannot proceed first spin, polling the ring, then register a {@link Waiter} under
+ * the lock and park. A thread that sends (or receives) checks after its operation whether any
+ * receiver (or sender) is registered and, if so, wakes one, which then retries; partners never
+ * complete a waiter's operation here, they only wake it. The lost-wake-up race is closed by the
+ * Dekker pattern: the sender publishes its slot, executes a full fence, then reads the waiter
+ * count; the waiter increments the count, executes a full fence, then re-reads the ring. A waiter
+ * that is woken but ends up not using this channel (a select that completed another clause, for
+ * example) passes the wake-up on with {@link #signal}, so no value is left unannounced while
+ * another receiver waits.
+ *
+ * <h2>Compared with Go and with Koval, Alistarh and Elizarov</h2>
+ *
+ * <p>Go's runtime takes a lock for every operation, buffered or not. The algorithm of Koval,
+ * Alistarh and Elizarov ("Fast and Scalable Channels in Kotlin Coroutines", PPoPP 2023), used by
+ * Kotlin and Jox, keeps waiters in the cells of an infinite array instead, so that a rendezvous
+ * never takes a lock. weft makes the opposite trade: buffered sends and receives never take a lock
+ * or allocate while the buffer neither fills nor empties, which is the common case of a pipeline,
+ * and the slow path, which parks anyway, is a plain locked queue.
+ */
+final class RingChannel<T> extends AbstractChannel<T> {
+  private static final long CLOSED_BIT = Long.MIN_VALUE;
+  private static final long POSITION = Long.MAX_VALUE;
+
+  private static final VarHandle SEND;
+  private static final VarHandle RECV;
+  private static final VarHandle WAITING_SENDERS;
+  private static final VarHandle WAITING_RECEIVERS;
+  private static final VarHandle SEQ = MethodHandles.arrayElementVarHandle(long[].class);
+  private static final VarHandle ITEM = MethodHandles.arrayElementVarHandle(Object[].class);
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      SEND = l.findVarHandle(RingChannel.class, "sendPos", long.class);
+      RECV = l.findVarHandle(RingChannel.class, "recvPos", long.class);
+      WAITING_SENDERS = l.findVarHandle(RingChannel.class, "waitingSenders", int.class);
+      WAITING_RECEIVERS = l.findVarHandle(RingChannel.class, "waitingReceivers", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final int capacity;
+  private final int mask; // capacity - 1 when a power of two, else -1
+  private final long[] seqs;
+  private final Object[] items;
+
+  // Each hot counter on its own cache line, so that senders and receivers do not false-share.
+  @SuppressWarnings("unused")
+  private long p01, p02, p03, p04, p05, p06, p07;
+
+  @SuppressWarnings("unused") // accessed through SEND; sign bit: closed
+  private volatile long sendPos;
+
+  @SuppressWarnings("unused")
+  private long p11, p12, p13, p14, p15, p16, p17;
+
+  @SuppressWarnings("unused") // accessed through RECV
+  private volatile long recvPos;
+
+  @SuppressWarnings("unused")
+  private long p21, p22, p23, p24, p25, p26, p27;
+
+  // Registered waiters; written under the lock, read by fast paths after a full fence.
+  @SuppressWarnings("unused") // accessed through WAITING_SENDERS
+  private volatile int waitingSenders;
+
+  @SuppressWarnings("unused") // accessed through WAITING_RECEIVERS
+  private volatile int waitingReceivers;
+
+  private final WaitQueue senders = new WaitQueue();
+  private final WaitQueue receivers = new WaitQueue();
+
+  RingChannel(int capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("RingChannel needs a buffer: " + capacity);
+    }
+    this.capacity = capacity;
+    this.mask = Integer.bitCount(capacity) == 1 ? capacity - 1 : -1;
+    this.seqs = new long[capacity];
+    this.items = new Object[capacity];
+    for (int i = 0; i < capacity; i++) {
+      seqs[i] = 2L * i; // empty, awaiting position i
+    }
+  }
+
+  private int index(long pos) {
+    return mask >= 0 ? (int) (pos & mask) : (int) (pos % capacity);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The ring
+
+  /** Result of {@link #offer}: the value is in the ring. */
+  private static final int OK = 0;
+
+  /** Result of {@link #offer}: no room. */
+  private static final int FULL = 1;
+
+  /** Result of {@link #offer}: closed, nothing sent. */
+  private static final int SHUT = 2;
+
+  private int offer(Object value) {
+    while (true) {
+      long s = (long) SEND.getVolatile(this);
+      if (s < 0) {
+        return SHUT;
+      }
+      int i = index(s);
+      long seq = (long) SEQ.getAcquire(seqs, i);
+      if (seq == 2 * s) {
+        if (SEND.compareAndSet(this, s, s + 1)) {
+          ITEM.set(items, i, value); // plain: published by the release store below
+          SEQ.setRelease(seqs, i, 2 * s + 1);
+          return OK;
+        }
+      } else if (seq < 2 * s) {
+        // The slot still holds last lap's value: full, unless a receiver that has claimed it is
+        // just now freeing it.
+        if (s - capacity >= (long) RECV.getVolatile(this)) {
+          return FULL;
+        }
+        Thread.onSpinWait();
+      }
+      // else another sender claimed s first: retry with the new position
+    }
+  }
+
+  /** Returns a value, {@link #EMPTY}, or {@link #CLOSED} when closed and drained. */
+  private Object poll() {
+    while (true) {
+      long r = (long) RECV.getVolatile(this);
+      int i = index(r);
+      long seq = (long) SEQ.getAcquire(seqs, i);
+      if (seq == 2 * r + 1) {
+        if (RECV.compareAndSet(this, r, r + 1)) {
+          Object v = ITEM.get(items, i); // plain: ordered by the acquire read of seq
+          ITEM.set(items, i, null);
+          SEQ.setRelease(seqs, i, 2 * (r + capacity));
+          return v;
+        }
+      } else if (seq < 2 * r + 1) {
+        // Nothing published here yet: empty, unless a sender has claimed the slot and is
+        // writing it.
+        long s = (long) SEND.getVolatile(this);
+        if ((s & POSITION) == r) {
+          return s < 0 ? CLOSED : EMPTY;
+        }
+        Thread.onSpinWait();
+      }
+      // else another receiver claimed r first: retry
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Wake-ups
+
+  /** After a successful send: wakes a registered receiver, if any. */
+  private void afterSend() {
+    VarHandle.fullFence(); // Dekker: our slot is published before we read the waiter count
+    if ((int) WAITING_RECEIVERS.getVolatile(this) != 0) {
+      signal(false);
+    }
+  }
+
+  /** After a successful receive: wakes a registered sender, if any. */
+  private void afterReceive() {
+    VarHandle.fullFence(); // Dekker: the freed slot is published before we read the count
+    if ((int) WAITING_SENDERS.getVolatile(this) != 0) {
+      signal(true);
+    }
+  }
+
+  @Override
+  void signal(boolean toSenders) {
+    Waiter woken = null;
+    lock();
+    try {
+      WaitQueue q = toSenders ? senders : receivers;
+      Waiter w;
+      while ((w = q.poll()) != null) {
+        count(toSenders, -1);
+        if (w.claim(null)) {
+          woken = w;
+          break;
+        }
+      }
+    } finally {
+      unlock();
+    }
+    if (woken != null) {
+      woken.parker.wake();
+    }
+  }
+
+  private void count(boolean sendersSide, int delta) {
+    VarHandle h = sendersSide ? WAITING_SENDERS : WAITING_RECEIVERS;
+    h.setVolatile(this, (int) h.getVolatile(this) + delta); // under the lock: no lost update
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Operations
+
+  @Override
+  boolean offerNow(Object value) {
+    int r = offer(value);
+    if (r == OK) {
+      afterSend();
+      return true;
+    }
+    if (r == SHUT) {
+      throw closedException("send on closed channel");
+    }
+    return false;
+  }
+
+  @Override
+  Object pollNow() {
+    Object v = poll();
+    if (v != EMPTY && v != CLOSED) {
+      afterReceive();
+    }
+    return v;
+  }
+
+  @Override
+  boolean sendImpl(Object value, boolean timed, long deadline) throws InterruptedException {
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    if (offerNow(value)) {
+      return true;
+    }
+    for (int i = Spin.BEFORE_PARK; i > 0; i--) {
+      Thread.onSpinWait();
+      if (offerNow(value)) {
+        return true;
+      }
+    }
+    while (true) {
+      if (timed && deadline - System.nanoTime() <= 0) {
+        return false;
+      }
+      Waiter w = new Waiter(new Parker(), 0, this, null);
+      lock();
+      senders.add(w);
+      count(true, +1);
+      unlock();
+      VarHandle.fullFence(); // Dekker: registered before we look at the ring again
+      int r = offer(value);
+      if (r != FULL) {
+        abandon(w, true);
+        if (r == SHUT) {
+          throw closedException("send on closed channel");
+        }
+        afterSend();
+        return true;
+      }
+      int outcome = w.parker.await(timed, deadline);
+      if (outcome < 0) {
+        unregister(w, true);
+        if (outcome == Parker.INTERRUPTED) {
+          throw new InterruptedException();
+        }
+        return false; // timed out
+      }
+      if (offerNow(value)) { // woken: there was room a moment ago
+        return true;
+      }
+    }
+  }
+
+  @Override
+  Object receiveImpl(boolean timed, long deadline) throws InterruptedException {
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    Object v = pollNow();
+    if (v != EMPTY) {
+      return v;
+    }
+    for (int i = Spin.BEFORE_PARK; i > 0; i--) {
+      Thread.onSpinWait();
+      if ((v = pollNow()) != EMPTY) {
+        return v;
+      }
+    }
+    while (true) {
+      if (timed && deadline - System.nanoTime() <= 0) {
+        return EMPTY;
+      }
+      Waiter w = new Waiter(new Parker(), 0, this, null);
+      lock();
+      receivers.add(w);
+      count(false, +1);
+      unlock();
+      VarHandle.fullFence(); // Dekker: registered before we look at the ring again
+      v = poll();
+      if (v != EMPTY) {
+        abandon(w, false);
+        if (v != CLOSED) {
+          afterReceive();
+        }
+        return v;
+      }
+      int outcome = w.parker.await(timed, deadline);
+      if (outcome < 0) {
+        unregister(w, false);
+        if (outcome == Parker.INTERRUPTED) {
+          throw new InterruptedException();
+        }
+        return EMPTY; // timed out
+      }
+      if ((v = pollNow()) != EMPTY) { // woken: there was a value (or a close) a moment ago
+        return v;
+      }
+    }
+  }
+
+  /**
+   * Withdraws a waiter whose thread completed on its own: if a partner woke it meanwhile, that
+   * wake-up was meant for someone who can use it, so it is passed on.
+   */
+  private void abandon(Waiter w, boolean send) {
+    if (w.parker.tryCancel()) {
+      unregister(w, send);
+    } else {
+      signal(send); // the claimer already dequeued w
+    }
+  }
+
+  @Override
+  void closeImpl(Throwable cause) {
+    Waiter woken = null;
+    lock();
+    try {
+      long s = (long) SEND.getVolatile(this);
+      if (s < 0) {
+        throw closedException("close of closed channel");
+      }
+      closeCause = cause; // plain: published by the getAndBitwiseOr below
+      SEND.getAndBitwiseOr(this, CLOSED_BIT);
+      // Every waiter now retries and sees the close: receivers drain, then see it closed.
+      Waiter w;
+      while ((w = receivers.poll()) != null) {
+        count(false, -1);
+        if (w.claim(null)) {
+          w.next = woken;
+          woken = w;
+        }
+      }
+      while ((w = senders.poll()) != null) {
+        count(true, -1);
+        if (w.claim(null)) {
+          w.next = woken;
+          woken = w;
+        }
+      }
+    } finally {
+      unlock();
+    }
+    while (woken != null) {
+      Waiter next = woken.next;
+      woken.next = null;
+      woken.parker.wake();
+      woken = next;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Select contract: partners only wake waiters here.
+
+  @Override
+  boolean partnersComplete() {
+    return false;
+  }
+
+  @Override
+  boolean sendLocked(Object value) {
+    return false; // select polls ring channels without the lock
+  }
+
+  @Override
+  Object receiveLocked() {
+    return EMPTY;
+  }
+
+  @Override
+  void registerLocked(Waiter w, boolean send) {
+    (send ? senders : receivers).add(w);
+    count(send, +1);
+  }
+
+  @Override
+  boolean readyAfterRegistration(boolean send) {
+    long s = (long) SEND.getVolatile(this);
+    long r = (long) RECV.getVolatile(this);
+    if (s < 0) {
+      return true; // closed: a send fails and a receive drains or reports it
+    }
+    return send ? s - r < capacity : s != r;
+  }
+
+  @Override
+  void unregisterLocked(Waiter w, boolean send) {
+    if (w.queued) {
+      (send ? senders : receivers).remove(w);
+      count(send, -1);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // State
+
+  @Override
+  public boolean isClosed() {
+    return (long) SEND.getVolatile(this) < 0;
+  }
+
+  @Override
+  public int capacity() {
+    return capacity;
+  }
+
+  @Override
+  public int size() {
+    long r = (long) RECV.getVolatile(this);
+    long s = (long) SEND.getVolatile(this) & POSITION;
+    return (int) Math.max(0, Math.min(capacity, s - r));
+  }
+
+  @Override
+  public boolean isClosedForReceive() {
+    long s = (long) SEND.getVolatile(this);
+    return s < 0 && (s & POSITION) == (long) RECV.getVolatile(this);
+  }
+}
