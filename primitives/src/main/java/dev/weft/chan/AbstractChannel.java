@@ -51,6 +51,14 @@ abstract sealed class AbstractChannel<T> implements Channel<T> permits LockChann
   /** A waiter that the lock holder has claimed and must wake after unlocking; lock-guarded. */
   private Waiter wakeAfterUnlock;
 
+  // The FIFO queues of waiting senders and receivers, linked through the waiters and guarded by
+  // the lock. They live in the channel object itself, next to the lock word, so that taking the
+  // lock and looking at a queue touch one cache line.
+  private Waiter sendHead;
+  private Waiter sendTail;
+  private Waiter recvHead;
+  private Waiter recvTail;
+
   @SuppressWarnings("unused") // accessed through LOCK
   private volatile int lock;
 
@@ -101,6 +109,75 @@ abstract sealed class AbstractChannel<T> implements Channel<T> permits LockChann
     unlock();
     if (w != null) {
       w.parker.wake();
+    }
+  }
+
+  /** Under the lock: appends {@code w} to the senders' or the receivers' queue. */
+  final void enqueueWaiter(Waiter w, boolean send) {
+    Waiter tail = send ? sendTail : recvTail;
+    w.queued = true;
+    w.prev = tail;
+    w.next = null;
+    if (tail == null) {
+      setHead(send, w);
+    } else {
+      tail.next = w;
+    }
+    setTail(send, w);
+  }
+
+  /** Under the lock: whether a queue has any waiter. */
+  final boolean hasWaiters(boolean send) {
+    return (send ? sendHead : recvHead) != null;
+  }
+
+  /** Under the lock: removes and returns the first waiter of a queue, or null. */
+  final Waiter dequeueWaiter(boolean send) {
+    Waiter w = send ? sendHead : recvHead;
+    if (w != null) {
+      unlink(w, send);
+    }
+    return w;
+  }
+
+  /** Under the lock: removes {@code w} if it is still queued. */
+  final void removeWaiter(Waiter w, boolean send) {
+    if (w.queued) {
+      unlink(w, send);
+    }
+  }
+
+  private void unlink(Waiter w, boolean send) {
+    Waiter p = w.prev;
+    Waiter n = w.next;
+    if (p == null) {
+      setHead(send, n);
+    } else {
+      p.next = n;
+    }
+    if (n == null) {
+      setTail(send, p);
+    } else {
+      n.prev = p;
+    }
+    w.prev = null;
+    w.next = null;
+    w.queued = false;
+  }
+
+  private void setHead(boolean send, Waiter w) {
+    if (send) {
+      sendHead = w;
+    } else {
+      recvHead = w;
+    }
+  }
+
+  private void setTail(boolean send, Waiter w) {
+    if (send) {
+      sendTail = w;
+    } else {
+      recvTail = w;
     }
   }
 

@@ -43,8 +43,6 @@ final class LockChannel<T> extends AbstractChannel<T> {
   private static final int INITIAL_RING = 16;
 
   private final int capacity;
-  private final WaitQueue senders = new WaitQueue();
-  private final WaitQueue receivers = new WaitQueue();
   private Object[] ring;
   private int head;
   private volatile int count;
@@ -74,7 +72,7 @@ final class LockChannel<T> extends AbstractChannel<T> {
       throw closedException("send on closed channel");
     }
     Waiter r;
-    while ((r = receivers.poll()) != null) {
+    while ((r = dequeueWaiter(false)) != null) {
       if (r.claim(value)) {
         wakeLater(r);
         return true;
@@ -97,7 +95,7 @@ final class LockChannel<T> extends AbstractChannel<T> {
     if (count > 0) {
       Object v = dequeue();
       Waiter s;
-      while ((s = senders.poll()) != null) {
+      while ((s = dequeueWaiter(true)) != null) {
         if (s.claimSender()) {
           enqueue(s.item); // the buffer was full, so the first waiting sender's value moves in
           wakeLater(s);
@@ -107,7 +105,7 @@ final class LockChannel<T> extends AbstractChannel<T> {
       return v;
     }
     Waiter s;
-    while ((s = senders.poll()) != null) {
+    while ((s = dequeueWaiter(true)) != null) {
       if (s.claimSender()) {
         wakeLater(s);
         return s.item;
@@ -123,7 +121,7 @@ final class LockChannel<T> extends AbstractChannel<T> {
 
   @Override
   void registerLocked(Waiter w, boolean send) {
-    (send ? senders : receivers).add(w);
+    enqueueWaiter(w, send);
   }
 
   @Override
@@ -133,7 +131,7 @@ final class LockChannel<T> extends AbstractChannel<T> {
 
   @Override
   void unregisterLocked(Waiter w, boolean send) {
-    (send ? senders : receivers).remove(w);
+    removeWaiter(w, send);
   }
 
   @Override
@@ -183,14 +181,16 @@ final class LockChannel<T> extends AbstractChannel<T> {
     }
     lock();
     Waiter w;
+    boolean spin = false;
     try {
       if (sendLocked(value)) {
         w = null;
       } else if (timed && deadline - System.nanoTime() <= 0) {
         return false; // finally unlocks
       } else {
-        w = new Waiter(new Parker(), 0, this, value);
-        senders.add(w);
+        w = new Waiter(null, 0, this, value);
+        spin = !hasWaiters(true); // only the first in line is likely to be served soon
+        enqueueWaiter(w, true);
       }
     } finally {
       unlockAndWake();
@@ -198,7 +198,7 @@ final class LockChannel<T> extends AbstractChannel<T> {
     if (w == null) {
       return true;
     }
-    int outcome = w.parker.await(timed, deadline);
+    int outcome = w.parker.await(timed, deadline, spin);
     if (outcome == 0) {
       if (w.item == CLOSED) {
         throw closedException("channel closed while sending");
@@ -235,13 +235,13 @@ final class LockChannel<T> extends AbstractChannel<T> {
       // Receivers wait only on an empty buffer, so each of them now sees "closed and drained";
       // senders fail. Chain the claimed waiters through `next` to wake them after unlocking.
       Waiter w;
-      while ((w = receivers.poll()) != null) {
+      while ((w = dequeueWaiter(false)) != null) {
         if (w.claim(CLOSED)) {
           w.next = woken;
           woken = w;
         }
       }
-      while ((w = senders.poll()) != null) {
+      while ((w = dequeueWaiter(true)) != null) {
         if (w.claim(CLOSED)) {
           w.next = woken;
           woken = w;
@@ -276,11 +276,13 @@ final class LockChannel<T> extends AbstractChannel<T> {
     lock();
     Object v;
     Waiter w = null;
+    boolean spin = false;
     try {
       v = receiveLocked();
       if (v == EMPTY && !(timed && deadline - System.nanoTime() <= 0)) {
-        w = new Waiter(new Parker(), 0, this, null);
-        receivers.add(w);
+        w = new Waiter(null, 0, this, null);
+        spin = !hasWaiters(false);
+        enqueueWaiter(w, false);
       }
     } finally {
       unlockAndWake();
@@ -288,7 +290,7 @@ final class LockChannel<T> extends AbstractChannel<T> {
     if (w == null) {
       return v;
     }
-    int outcome = w.parker.await(timed, deadline);
+    int outcome = w.parker.await(timed, deadline, spin);
     if (outcome == 0) {
       return w.item;
     }

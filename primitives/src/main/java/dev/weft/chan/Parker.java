@@ -19,7 +19,7 @@ import java.util.concurrent.locks.LockSupport;
  * least one of them sees the other's store: either the waiter does not park, or the partner unparks
  * it.
  */
-final class Parker {
+class Parker {
   static final int WAITING = -1;
   static final int CANCELLED = -2;
 
@@ -62,18 +62,26 @@ final class Parker {
 
   /**
    * Waits until a partner claims this operation, or cancels it on interrupt or when {@code
-   * deadline} (a {@link System#nanoTime()} value; ignored if {@code timed} is false) passes.
+   * deadline} (a {@link System#nanoTime()} value; ignored if {@code timed} is false) passes. With
+   * {@code spin}, it first spins for the thread's {@link Spin#budget()}.
    *
    * @return the index of the claimed clause, {@link #TIMED_OUT} or {@link #INTERRUPTED}. A claim
    *     that wins against an interrupt is returned with the thread's interrupt status set.
    */
-  int await(boolean timed, long deadline) {
+  int await(boolean timed, long deadline, boolean spin) {
     int s;
-    for (int i = Spin.BEFORE_PARK; i > 0; i--) {
-      if ((s = state) != WAITING) {
-        return s;
+    if (spin) {
+      long budget = Spin.budget();
+      long start = System.nanoTime();
+      for (int i = 1; budget > 0; i++) {
+        if ((s = state) != WAITING) {
+          return s;
+        }
+        Thread.onSpinWait();
+        if (i % Spin.CHECK_CLOCK_EVERY == 0 && System.nanoTime() - start > budget) {
+          break;
+        }
       }
-      Thread.onSpinWait();
     }
     parked = true;
     boolean interruptedAfterClaim = false;

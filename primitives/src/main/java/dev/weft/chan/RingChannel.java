@@ -69,8 +69,26 @@ final class RingChannel<T> extends AbstractChannel<T> {
     }
   }
 
+  /**
+   * Slots up to this capacity sit one per cache line (sparse arrays): with a small ring the sender
+   * and the receiver work a slot or two apart, and packed slots would share lines that both cores
+   * keep writing.
+   */
+  private static final int SPARSE_UP_TO = 64;
+
+  /** How long a receiver that found the ring empty lets values gather before it takes them. */
+  private static final long LINGER_NANOS = 1_000;
+
+  /** The batch such a receiver waits for, at most. */
+  private static final long MAX_BATCH = 16;
+
+  private static final int SEQ_SHIFT = 3; // 8 longs in 64 bytes
+  private static final int ITEM_SHIFT = 4; // 16 compressed references in 64 bytes
+
   private final int capacity;
   private final int mask; // capacity - 1 when a power of two, else -1
+  private final int seqShift;
+  private final int itemShift;
   private final long[] seqs;
   private final Object[] items;
 
@@ -97,19 +115,19 @@ final class RingChannel<T> extends AbstractChannel<T> {
   @SuppressWarnings("unused") // accessed through WAITING_RECEIVERS
   private volatile int waitingReceivers;
 
-  private final WaitQueue senders = new WaitQueue();
-  private final WaitQueue receivers = new WaitQueue();
-
   RingChannel(int capacity) {
     if (capacity < 1) {
       throw new IllegalArgumentException("RingChannel needs a buffer: " + capacity);
     }
     this.capacity = capacity;
     this.mask = Integer.bitCount(capacity) == 1 ? capacity - 1 : -1;
-    this.seqs = new long[capacity];
-    this.items = new Object[capacity];
+    boolean sparse = capacity <= SPARSE_UP_TO;
+    this.seqShift = sparse ? SEQ_SHIFT : 0;
+    this.itemShift = sparse ? ITEM_SHIFT : 0;
+    this.seqs = new long[capacity << seqShift];
+    this.items = new Object[capacity << itemShift];
     for (int i = 0; i < capacity; i++) {
-      seqs[i] = 2L * i; // empty, awaiting position i
+      seqs[i << seqShift] = 2L * i; // empty, awaiting position i
     }
   }
 
@@ -136,11 +154,11 @@ final class RingChannel<T> extends AbstractChannel<T> {
         return SHUT;
       }
       int i = index(s);
-      long seq = (long) SEQ.getAcquire(seqs, i);
+      long seq = (long) SEQ.getAcquire(seqs, i << seqShift);
       if (seq == 2 * s) {
         if (SEND.compareAndSet(this, s, s + 1)) {
-          ITEM.set(items, i, value); // plain: published by the release store below
-          SEQ.setRelease(seqs, i, 2 * s + 1);
+          ITEM.set(items, i << itemShift, value); // plain: published by the release store below
+          SEQ.setRelease(seqs, i << seqShift, 2 * s + 1);
           return OK;
         }
       } else if (seq < 2 * s) {
@@ -160,12 +178,12 @@ final class RingChannel<T> extends AbstractChannel<T> {
     while (true) {
       long r = (long) RECV.getVolatile(this);
       int i = index(r);
-      long seq = (long) SEQ.getAcquire(seqs, i);
+      long seq = (long) SEQ.getAcquire(seqs, i << seqShift);
       if (seq == 2 * r + 1) {
         if (RECV.compareAndSet(this, r, r + 1)) {
-          Object v = ITEM.get(items, i); // plain: ordered by the acquire read of seq
-          ITEM.set(items, i, null);
-          SEQ.setRelease(seqs, i, 2 * (r + capacity));
+          Object v = ITEM.get(items, i << itemShift); // plain: ordered by the acquire read of seq
+          ITEM.set(items, i << itemShift, null);
+          SEQ.setRelease(seqs, i << seqShift, 2 * (r + capacity));
           return v;
         }
       } else if (seq < 2 * r + 1) {
@@ -205,9 +223,8 @@ final class RingChannel<T> extends AbstractChannel<T> {
     Waiter woken = null;
     lock();
     try {
-      WaitQueue q = toSenders ? senders : receivers;
       Waiter w;
-      while ((w = q.poll()) != null) {
+      while ((w = dequeueWaiter(toSenders)) != null) {
         count(toSenders, -1);
         if (w.claim(null)) {
           woken = w;
@@ -260,19 +277,16 @@ final class RingChannel<T> extends AbstractChannel<T> {
     if (offerNow(value)) {
       return true;
     }
-    for (int i = Spin.BEFORE_PARK; i > 0; i--) {
-      Thread.onSpinWait();
-      if (offerNow(value)) {
-        return true;
-      }
+    if (spinUntilRoom() && offerNow(value)) {
+      return true;
     }
     while (true) {
       if (timed && deadline - System.nanoTime() <= 0) {
         return false;
       }
-      Waiter w = new Waiter(new Parker(), 0, this, null);
+      Waiter w = new Waiter(null, 0, this, null);
       lock();
-      senders.add(w);
+      enqueueWaiter(w, true);
       count(true, +1);
       unlock();
       VarHandle.fullFence(); // Dekker: registered before we look at the ring again
@@ -285,7 +299,7 @@ final class RingChannel<T> extends AbstractChannel<T> {
         afterSend();
         return true;
       }
-      int outcome = w.parker.await(timed, deadline);
+      int outcome = w.parker.await(timed, deadline, false); // spun already
       if (outcome < 0) {
         unregister(w, true);
         if (outcome == Parker.INTERRUPTED) {
@@ -308,19 +322,16 @@ final class RingChannel<T> extends AbstractChannel<T> {
     if (v != EMPTY) {
       return v;
     }
-    for (int i = Spin.BEFORE_PARK; i > 0; i--) {
-      Thread.onSpinWait();
-      if ((v = pollNow()) != EMPTY) {
-        return v;
-      }
+    if (spinUntilValue() && (v = pollNow()) != EMPTY) {
+      return v;
     }
     while (true) {
       if (timed && deadline - System.nanoTime() <= 0) {
         return EMPTY;
       }
-      Waiter w = new Waiter(new Parker(), 0, this, null);
+      Waiter w = new Waiter(null, 0, this, null);
       lock();
-      receivers.add(w);
+      enqueueWaiter(w, false);
       count(false, +1);
       unlock();
       VarHandle.fullFence(); // Dekker: registered before we look at the ring again
@@ -332,7 +343,7 @@ final class RingChannel<T> extends AbstractChannel<T> {
         }
         return v;
       }
-      int outcome = w.parker.await(timed, deadline);
+      int outcome = w.parker.await(timed, deadline, false); // spun already
       if (outcome < 0) {
         unregister(w, false);
         if (outcome == Parker.INTERRUPTED) {
@@ -344,6 +355,77 @@ final class RingChannel<T> extends AbstractChannel<T> {
         return v;
       }
     }
+  }
+
+  /**
+   * Spins, before parking, until half the buffer is free (or the channel is closed): a sender that
+   * resumed at the first free slot would then meet a full buffer again at every value, and bouncing
+   * the ring's cache lines between the two cores at every value costs more than a short wait. Only
+   * {@code recvPos} is read, with a growing pause between reads, so the spinning core does not
+   * steal the lines the receiver is writing.
+   *
+   * @return true if there is room now, false if the spin budget ran out
+   */
+  private boolean spinUntilRoom() {
+    long want = Math.max(1, capacity / 2);
+    long budget = Spin.budget();
+    long start = System.nanoTime();
+    int pause = 1;
+    while (budget > 0 && System.nanoTime() - start < budget) {
+      for (int i = 0; i < pause; i++) {
+        Thread.onSpinWait();
+      }
+      long s = (long) SEND.getVolatile(this);
+      if (s < 0 || capacity - (s - (long) RECV.getVolatile(this)) >= want) {
+        return true;
+      }
+      pause = Math.min(pause * 2, Spin.MAX_PAUSE);
+    }
+    return false;
+  }
+
+  /**
+   * Spins, before parking, until a value has been sent (or the channel is closed), reading only
+   * {@code sendPos} with a growing pause between reads. Once a value is there it lingers up to
+   * {@link #LINGER_NANOS} for a batch of them: a receiver that takes each value the moment it is
+   * published keeps pulling the sender's cache lines across at every value and slows the sender
+   * down, whereas one that lets a few values gather takes them without interfering. A receiver that
+   * found values waiting does not come here at all.
+   *
+   * @return true if a value (or the close) is there now, false if the spin budget ran out
+   */
+  private boolean spinUntilValue() {
+    long budget = Spin.budget();
+    long start = System.nanoTime();
+    long batch = Math.min(capacity / 2, MAX_BATCH);
+    long firstSeen = 0;
+    int pause = 1;
+    while (budget > 0) {
+      for (int i = 0; i < pause; i++) {
+        Thread.onSpinWait();
+      }
+      long s = (long) SEND.getVolatile(this);
+      if (s < 0) {
+        return true;
+      }
+      long ready = s - (long) RECV.getVolatile(this);
+      long now = System.nanoTime();
+      if (ready > 0) {
+        if (firstSeen == 0) {
+          firstSeen = now;
+        }
+        if (ready >= batch || now - firstSeen >= LINGER_NANOS) {
+          return true;
+        }
+        pause = 1;
+      } else {
+        pause = Math.min(pause * 2, Spin.MAX_PAUSE);
+      }
+      if (now - start >= budget) {
+        return ready > 0;
+      }
+    }
+    return false;
   }
 
   /**
@@ -371,14 +453,14 @@ final class RingChannel<T> extends AbstractChannel<T> {
       SEND.getAndBitwiseOr(this, CLOSED_BIT);
       // Every waiter now retries and sees the close: receivers drain, then see it closed.
       Waiter w;
-      while ((w = receivers.poll()) != null) {
+      while ((w = dequeueWaiter(false)) != null) {
         count(false, -1);
         if (w.claim(null)) {
           w.next = woken;
           woken = w;
         }
       }
-      while ((w = senders.poll()) != null) {
+      while ((w = dequeueWaiter(true)) != null) {
         count(true, -1);
         if (w.claim(null)) {
           w.next = woken;
@@ -416,7 +498,7 @@ final class RingChannel<T> extends AbstractChannel<T> {
 
   @Override
   void registerLocked(Waiter w, boolean send) {
-    (send ? senders : receivers).add(w);
+    enqueueWaiter(w, send);
     count(send, +1);
   }
 
@@ -433,7 +515,7 @@ final class RingChannel<T> extends AbstractChannel<T> {
   @Override
   void unregisterLocked(Waiter w, boolean send) {
     if (w.queued) {
-      (send ? senders : receivers).remove(w);
+      removeWaiter(w, send);
       count(send, -1);
     }
   }

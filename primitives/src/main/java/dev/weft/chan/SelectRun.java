@@ -110,7 +110,7 @@ final class SelectRun<R> {
         if (waiters.length > 0 && waiters[0] == null) {
           continue; // a ring channel became ready while registering: poll again
         }
-        int outcome = parker.await(timed, deadline);
+        int outcome = parker.await(timed, deadline, true);
         for (int i = 0; i < waiters.length; i++) {
           if (i != outcome) {
             waiters[i].channel.unregister(waiters[i], isSend(channelClauses[i]));

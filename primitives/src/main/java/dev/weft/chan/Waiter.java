@@ -7,8 +7,10 @@ package dev.weft.chan;
  * and read by the owner only after it has seen the claim: the compare-and-set and the owner's
  * volatile read of the state order them.
  */
-final class Waiter {
+final class Waiter extends Parker {
+  /** The operation's wait state: this waiter itself for a plain operation, shared in a select. */
   final Parker parker;
+
   final int clause;
   final AbstractChannel<?> channel;
 
@@ -22,8 +24,12 @@ final class Waiter {
   Waiter next;
   boolean queued;
 
+  /**
+   * Makes a waiter for clause {@code clause} of the operation waiting on {@code parker}, or, if
+   * {@code parker} is null, for a plain operation that waits on this waiter itself.
+   */
   Waiter(Parker parker, int clause, AbstractChannel<?> channel, Object item) {
-    this.parker = parker;
+    this.parker = parker == null ? this : parker;
     this.clause = clause;
     this.channel = channel;
     this.item = item;
