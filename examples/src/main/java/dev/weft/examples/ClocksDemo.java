@@ -65,7 +65,7 @@ final class ClocksDemo {
   }
 
   static void run(PrintStream out) {
-    Demo.heading(out, "4. Logical clocks: three processes exchange messages");
+    Demo.heading(out, "5. Logical clocks: three processes exchange messages");
     AtomicLong physical = new AtomicLong(1_700_000_000_000L);
     Process a = new Process("A", physical, 0);
     Process b = new Process("B", physical, -40); // B's physical clock is 40 ms slow
