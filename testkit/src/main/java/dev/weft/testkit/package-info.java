@@ -3,7 +3,7 @@
  * threads on platform or virtual threads and surface their failures, and {@link
  * dev.weft.testkit.CopyableFiles} to keep a README's copy instructions true.
  *
- * <p>The deterministic simulator (virtual time, simulated network, history checking) that the
- * distributed modules use is added here as those modules land.
+ * <p>The deterministic simulator (virtual time, seeded scheduling, simulated message links) is in
+ * {@link dev.weft.testkit.sim}; the distributed modules extend it as they land.
  */
 package dev.weft.testkit;
