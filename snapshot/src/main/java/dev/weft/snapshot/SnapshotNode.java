@@ -93,7 +93,7 @@ import java.util.function.Supplier;
  * process, {@code localState} reflects exactly the messages passed to {@link #onMessage} before it,
  * and no application message is sent on an outgoing channel between {@code localState} being called
  * and the marker being sent on that channel. A process that handles its messages and its snapshot
- * calls on one thread (an event loop, as in {@code SnapshotRunner}) has this for free; a process
+ * calls on one thread (an event loop, as in {@link SnapshotRunner}) has this for free; a process
  * with several threads must serialize its sends and its state changes with the calls that can
  * record ({@code startSnapshot}, {@code onMarker}).
  *
