@@ -14,6 +14,7 @@ public final class Demo {
     out.println("weft demonstration, on Java " + Runtime.version().feature());
     out.println();
     SyncDemo.run(out);
+    PipelineDemo.run(out);
   }
 
   static void heading(PrintStream out, String title) {

@@ -1,10 +1,20 @@
-package dev.weft.sync;
+package dev.weft;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.weft.chan.Channel;
+import dev.weft.chan.Select;
+import dev.weft.sync.ErrGroup;
+import dev.weft.sync.Guard;
+import dev.weft.sync.Mutex;
+import dev.weft.sync.Once;
+import dev.weft.sync.RWMutex;
+import dev.weft.sync.WaitGroup;
 import dev.weft.testkit.ThreadKind;
 import dev.weft.testkit.Workers;
+import dev.weft.time.Ticker;
+import dev.weft.time.Timers;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -33,7 +43,7 @@ class NoPinningTest {
   }
 
   @Test
-  void blockingSyncPrimitivesDoNotPin() throws Exception {
+  void blockingPrimitivesDoNotPin() throws Exception {
     List<RecordedEvent> pinned = recordPinning(scenarios());
     assertEquals(List.of(), pinned.stream().map(NoPinningTest::describe).toList());
   }
@@ -48,6 +58,8 @@ class NoPinningTest {
     CountDownLatch onceRelease = new CountDownLatch(1);
     ErrGroup limited = ErrGroup.withLimit(1);
     CountDownLatch slotRelease = new CountDownLatch(1);
+    Channel<Integer> unbuffered = Channel.make();
+    Channel<Integer> other = Channel.make();
     return List.of(
         new Scenario(
             "Mutex.lock",
@@ -95,7 +107,54 @@ class NoPinningTest {
             "ErrGroup.go at its limit",
             () -> limited.go(slotRelease::await),
             () -> limited.go(() -> {}),
-            slotRelease::countDown));
+            slotRelease::countDown),
+        new Scenario("Channel.receive", () -> {}, unbuffered::receive, () -> send(unbuffered, 1)),
+        new Scenario("Channel.send", () -> {}, () -> unbuffered.send(2), () -> take(unbuffered)),
+        new Scenario(
+            "Channel.receive(timeout)",
+            () -> {},
+            () -> unbuffered.receive(Duration.ofSeconds(10)).orElseThrow(),
+            () -> send(unbuffered, 3)),
+        new Scenario(
+            "Select.select",
+            () -> {},
+            () -> Select.select(unbuffered.onReceive(v -> v), other.onSend(1, () -> 0)),
+            () -> send(unbuffered, 4)),
+        new Scenario(
+            "Select.onTimeout",
+            () -> {},
+            () -> Select.select(Select.onTimeout(Duration.ofMillis(50), () -> 0)),
+            () -> {}),
+        new Scenario(
+            "Timers.after",
+            () -> {},
+            () -> Timers.after(Duration.ofMillis(50)).receive(),
+            () -> {}),
+        new Scenario(
+            "Ticker channel",
+            () -> {},
+            () -> {
+              try (Ticker t = Ticker.every(Duration.ofMillis(50))) {
+                t.channel().receive();
+              }
+            },
+            () -> {}));
+  }
+
+  private static void send(Channel<Integer> ch, int v) {
+    try {
+      ch.send(v);
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static void take(Channel<Integer> ch) {
+    try {
+      ch.receive();
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
   }
 
   private static void awaitQuietly(CountDownLatch latch) {

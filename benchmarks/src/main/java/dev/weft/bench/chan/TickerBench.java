@@ -1,0 +1,57 @@
+package dev.weft.bench.chan;
+
+import dev.weft.time.Ticker;
+import dev.weft.time.Timers;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Ticker and timer overhead: what starting and stopping a ticker, or arming a one-shot timer,
+ * costs, against the same on a plain ScheduledExecutorService (the JDK's way, without channels).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+public class TickerBench {
+  private static final Duration PERIOD = Duration.ofSeconds(10);
+  private final ScheduledExecutorService jdk = Executors.newSingleThreadScheduledExecutor();
+  private final Runnable nothing = () -> {};
+
+  @TearDown
+  public void tearDown() {
+    jdk.shutdownNow();
+  }
+
+  @Benchmark
+  public Ticker weftTickerStartStop() {
+    Ticker t = Ticker.every(PERIOD);
+    t.stop();
+    return t;
+  }
+
+  @Benchmark
+  public ScheduledFuture<?> jdkFixedRateStartCancel() {
+    ScheduledFuture<?> f = jdk.scheduleAtFixedRate(nothing, 10, 10, TimeUnit.SECONDS);
+    f.cancel(false);
+    return f;
+  }
+
+  @Benchmark
+  public Object weftTimerAfterFires() throws InterruptedException {
+    return Timers.after(Duration.ZERO).receive();
+  }
+}

@@ -1,0 +1,106 @@
+package dev.weft.chan;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The wait state of one blocked operation: a single send or receive, or a whole select with one
+ * {@link Waiter} per clause.
+ *
+ * <p>{@code state} starts at {@link #WAITING} and changes once, by compare-and-set: to the index of
+ * the clause that a partner completed ({@link #tryClaim}), or to {@link #CANCELLED} when the
+ * waiting thread gives up on timeout or interrupt ({@link #tryCancel}). Whoever wins the race
+ * decides the outcome, which is what makes "exactly one clause completes" and "an interrupted
+ * operation has no effect" hold.
+ *
+ * <p>Parking handshake: the waiter stores {@code parked = true} and then re-reads {@code state}; a
+ * partner stores {@code state} (the claim) and then reads {@code parked}. Both are volatile, so at
+ * least one of them sees the other's store: either the waiter does not park, or the partner unparks
+ * it.
+ */
+final class Parker {
+  static final int WAITING = -1;
+  static final int CANCELLED = -2;
+
+  /** {@link #await} result: the deadline passed and the operation was cancelled. */
+  static final int TIMED_OUT = -3;
+
+  /** {@link #await} result: the thread was interrupted and the operation was cancelled. */
+  static final int INTERRUPTED = -4;
+
+  private static final VarHandle STATE;
+
+  static {
+    try {
+      STATE = MethodHandles.lookup().findVarHandle(Parker.class, "state", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  final Thread thread = Thread.currentThread();
+  private volatile int state = WAITING;
+  private volatile boolean parked;
+
+  /** A partner completes clause {@code clause} for this waiter; false if it lost the race. */
+  boolean tryClaim(int clause) {
+    return STATE.compareAndSet(this, WAITING, clause);
+  }
+
+  /** The waiter gives up; false if a partner has claimed it first. */
+  private boolean tryCancel() {
+    return STATE.compareAndSet(this, WAITING, CANCELLED);
+  }
+
+  /** Called by the partner after a successful claim, outside any channel lock. */
+  void wake() {
+    if (parked) {
+      LockSupport.unpark(thread);
+    }
+  }
+
+  /**
+   * Waits until a partner claims this operation, or cancels it on interrupt or when {@code
+   * deadline} (a {@link System#nanoTime()} value; ignored if {@code timed} is false) passes.
+   *
+   * @return the index of the claimed clause, {@link #TIMED_OUT} or {@link #INTERRUPTED}. A claim
+   *     that wins against an interrupt is returned with the thread's interrupt status set.
+   */
+  int await(boolean timed, long deadline) {
+    int s;
+    for (int i = Spin.BEFORE_PARK; i > 0; i--) {
+      if ((s = state) != WAITING) {
+        return s;
+      }
+      Thread.onSpinWait();
+    }
+    parked = true;
+    boolean interruptedAfterClaim = false;
+    while ((s = state) == WAITING) {
+      if (Thread.interrupted()) {
+        if (tryCancel()) {
+          return INTERRUPTED;
+        }
+        interruptedAfterClaim = true; // a partner won the race: the operation completed
+        continue;
+      }
+      if (timed) {
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+          if (tryCancel()) {
+            return TIMED_OUT;
+          }
+          continue;
+        }
+        LockSupport.parkNanos(this, remaining);
+      } else {
+        LockSupport.park(this);
+      }
+    }
+    if (interruptedAfterClaim) {
+      Thread.currentThread().interrupt();
+    }
+    return s;
+  }
+}
