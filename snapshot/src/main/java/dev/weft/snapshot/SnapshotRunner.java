@@ -20,8 +20,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 
 /**
- * Runs a set of processes, each on its own virtual thread, joined by in-process FIFO channels, with
- * Chandy-Lamport snapshots built in: the quickest way to try the algorithm on an application.
+ * Runs a set of processes, each on its own virtual thread, joined by in-process FIFO channels
+ * (weft's own {@link dev.weft.chan.Channel}s, one per directed link), with Chandy-Lamport snapshots
+ * built in: the quickest way to try the algorithm on an application.
  *
  * {@snippet :
  * // Each process holds tokens and passes one to a neighbour for each one it receives.
@@ -66,7 +67,9 @@ import java.util.function.BiFunction;
 public final class SnapshotRunner<S, M> implements AutoCloseable {
   /*
    * Implementation overview. Each process is a RunnerProcess: a virtual thread running an event
-   * loop over its incoming links and a control inbox (see Wiring). Application messages and
+   * loop that selects (dev.weft.chan.Select) over its incoming links and a control channel; each
+   * link is an unlimited dev.weft.chan.Channel, so a send never blocks and processes that send to
+   * each other cannot deadlock (see ChannelWiring). Application messages and
    * markers travel as Envelopes on the same per-link FIFO, so a marker sent after a message
    * arrives after it, as Chandy and Lamport require. The SnapshotNode of a process is called only
    * from its loop, between two application callbacks: that makes "record the state, then send the
@@ -150,7 +153,7 @@ public final class SnapshotRunner<S, M> implements AutoCloseable {
     this.nextId = new AtomicLong(builder.firstSnapshotId);
     List<String> names = List.copyOf(builder.processes.keySet());
     this.collector = new SnapshotCollector<>(names, this::completed);
-    Wiring<Envelope<M>> wiring = new QueueWiring<>(names, builder.channels);
+    Wiring<Envelope<M>> wiring = new ChannelWiring<>(names, builder.channels);
     Map<String, RunnerProcess<S, M>> map = new LinkedHashMap<>();
     for (Map.Entry<String, Process<S, M>> e : builder.processes.entrySet()) {
       String name = e.getKey();
