@@ -15,6 +15,7 @@ public final class Demo {
     out.println();
     SyncDemo.run(out);
     PipelineDemo.run(out);
+    SnapshotDemo.run(out);
   }
 
   static void heading(PrintStream out, String title) {
