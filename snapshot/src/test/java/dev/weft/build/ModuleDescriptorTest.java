@@ -1,46 +1,22 @@
 package dev.weft.build;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import dev.weft.testkit.ModuleDescriptors;
 import java.io.IOException;
-import java.io.InputStream;
-import java.lang.module.ModuleDescriptor;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** The published module exports its API package and nothing else. */
+/**
+ * The published module exports its API package, nothing else, and needs nothing beyond the JDK and
+ * weft's primitives (the runner's channels).
+ */
 class ModuleDescriptorTest {
-  private static ModuleDescriptor descriptor() throws IOException {
-    try (InputStream in = Files.newInputStream(Path.of("target/classes/module-info.class"))) {
-      return ModuleDescriptor.read(in);
-    }
-  }
-
   @Test
   void exportsExactlyTheApiPackage() throws IOException {
-    ModuleDescriptor d = descriptor();
-    assertEquals("dev.weft.snapshot", d.name());
-    Set<String> exported =
-        d.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet());
-    assertEquals(Set.of("dev.weft.snapshot"), exported);
-    for (ModuleDescriptor.Exports e : d.exports()) {
-      assertTrue(e.targets().isEmpty(), "no qualified exports: " + e);
-    }
-    assertTrue(d.opens().isEmpty(), "opens nothing");
-  }
-
-  @Test
-  void requiresOnlyJdkModulesAndWeft() throws IOException {
-    for (ModuleDescriptor.Requires r : descriptor().requires()) {
-      assertTrue(
-          r.name().startsWith("java.")
-              || r.name().startsWith("jdk.")
-              || r.name().startsWith("dev.weft."),
-          "runtime dependency outside the JDK and weft: " + r.name());
-    }
+    ModuleDescriptors.check(
+        Path.of("target/classes/module-info.class"),
+        "dev.weft.snapshot",
+        Set.of("dev.weft.snapshot"),
+        Set.of("dev.weft.primitives"));
   }
 }

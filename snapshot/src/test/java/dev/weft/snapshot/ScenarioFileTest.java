@@ -233,26 +233,15 @@ class ScenarioFileTest {
       if (g == null) {
         throw new IllegalArgumentException("snapshot " + id + " has not completed");
       }
-      Map<String, Integer> tokens = new HashMap<>();
-      boolean[] started = {false};
-      g.restore(
-          new Restorer<>() {
-            @Override
-            public void restoreState(String process, State state) {
-              tokens.put(process, state.tokens());
-            }
-
-            @Override
-            public void restoreChannel(ChannelId channel, List<Token> messages) {
-              if (!started[0]) {
-                start(tokens);
-                started[0] = true;
-              }
-              for (Token t : messages) {
-                total += t.amount();
-                running.get(channel.from()).resend(channel.to(), t);
-              }
-            }
+      Tokens.restore(
+          g,
+          tokens -> {
+            start(tokens);
+            return this;
+          },
+          (self, channel, token) -> {
+            total += token.amount();
+            running.get(channel.from()).resend(channel.to(), token);
           });
       output.add("restored from snapshot " + id);
     }

@@ -194,26 +194,10 @@ final class TokenSim {
       GlobalSnapshot<State, Token> snapshot,
       long minLatency,
       long maxLatency) {
-    Map<String, Integer> tokens = new HashMap<>();
-    TokenSim[] restored = new TokenSim[1];
-    snapshot.restore(
-        new Restorer<>() {
-          @Override
-          public void restoreState(String process, State state) {
-            tokens.put(process, state.tokens());
-          }
-
-          @Override
-          public void restoreChannel(ChannelId channel, List<Token> messages) {
-            if (restored[0] == null) { // every state has been restored by now
-              restored[0] = new TokenSim(sim, topology, tokens, minLatency, maxLatency);
-            }
-            for (Token t : messages) {
-              restored[0].redeliver(channel, t);
-            }
-          }
-        });
-    return restored[0];
+    return Tokens.restore(
+        snapshot,
+        tokens -> new TokenSim(sim, topology, tokens, minLatency, maxLatency),
+        TokenSim::redeliver);
   }
 
   private void redeliver(ChannelId channel, Token token) {

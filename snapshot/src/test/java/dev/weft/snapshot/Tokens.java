@@ -1,7 +1,11 @@
 package dev.weft.snapshot;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /** The token-passing application of the scenario tests: its messages and recorded state. */
 final class Tokens {
@@ -54,5 +58,45 @@ final class Tokens {
       }
     }
     return total;
+  }
+
+  /** Puts a restored in-flight token back on its channel, in a restarted system. */
+  interface Resend<T> {
+    void resend(T system, ChannelId channel, Token token);
+  }
+
+  /**
+   * Restarts the token application from {@code snapshot} through {@link GlobalSnapshot#restore}:
+   * once every process's recorded tokens are known, {@code start} builds the system (fresh
+   * processes and snapshot nodes); then {@code resend} puts each channel's recorded tokens back, in
+   * order, before anything runs.
+   */
+  static <T> T restore(
+      GlobalSnapshot<State, Token> snapshot,
+      Function<Map<String, Integer>, T> start,
+      Resend<T> resend) {
+    Map<String, Integer> tokens = new HashMap<>();
+    List<T> system = new ArrayList<>();
+    snapshot.restore(
+        new Restorer<>() {
+          @Override
+          public void restoreState(String process, State state) {
+            tokens.put(process, state.tokens());
+          }
+
+          @Override
+          public void restoreChannel(ChannelId channel, List<Token> messages) {
+            if (system.isEmpty()) { // every state has been restored by now
+              system.add(start.apply(tokens));
+            }
+            for (Token t : messages) {
+              resend.resend(system.get(0), channel, t);
+            }
+          }
+        });
+    if (system.isEmpty()) { // a snapshot without channels
+      system.add(start.apply(tokens));
+    }
+    return system.get(0);
   }
 }
