@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * every invariant, with the same token total.
  */
 class RestoreTest {
-  private static final int SEEDS = Integer.getInteger(SnapshotScenarioTest.SEEDS_PROPERTY, 60);
+  private static final int SEEDS = Integer.getInteger(SnapshotScenarioTest.SEEDS_PROPERTY, 100);
 
   @Test
   void aRestartedSystemContinuesFromTheCutAndStaysConsistent() throws Exception {

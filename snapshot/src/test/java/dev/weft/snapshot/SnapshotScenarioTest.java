@@ -24,7 +24,7 @@ import org.junit.jupiter.api.TestFactory;
  */
 class SnapshotScenarioTest {
   static final String SEEDS_PROPERTY = "weft.snapshot.seeds";
-  static final int DEFAULT_SEEDS = 60;
+  static final int DEFAULT_SEEDS = 200;
 
   private static long snapshotsChecked;
   private static long snapshotsWithMessagesInFlight;
