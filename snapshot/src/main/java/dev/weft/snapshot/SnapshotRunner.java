@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -272,6 +273,16 @@ public final class SnapshotRunner<S, M> implements AutoCloseable {
     } catch (ExecutionException e) {
       throw new IllegalStateException("snapshot failed: " + e.getCause(), e.getCause());
     }
+  }
+
+  /**
+   * Returns the first exception a process threw, if one has; the runner stopped when it did.
+   * Exceptions thrown while the runner is closing are not recorded.
+   *
+   * @return the failure, or empty while every process is well
+   */
+  public Optional<Throwable> failure() {
+    return Optional.ofNullable(failure.get());
   }
 
   /**

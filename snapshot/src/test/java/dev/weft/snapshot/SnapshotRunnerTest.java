@@ -213,6 +213,7 @@ class SnapshotRunnerTest {
                     }))
             .connectAll()
             .start();
+    assertTrue(runner.failure().isEmpty());
     CompletableFuture<GlobalSnapshot<String, String>> future = runner.startSnapshot("a");
     ExecutionException failed =
         assertThrows(ExecutionException.class, () -> future.get(20, TimeUnit.SECONDS));
@@ -240,7 +241,7 @@ class SnapshotRunnerTest {
   }
 
   @Test
-  void sendingWhereThereIsNoChannelFailsTheProcess() {
+  void sendingWhereThereIsNoChannelFailsTheProcess() throws InterruptedException {
     SnapshotRunner<String, String> runner =
         SnapshotRunner.<String, String>builder()
             .process(
@@ -263,6 +264,11 @@ class SnapshotRunnerTest {
             .process("b", process(() -> "b"))
             .channel("b", "a")
             .start();
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (runner.failure().isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(1);
+    }
+    assertInstanceOf(IllegalArgumentException.class, runner.failure().orElseThrow());
     IllegalStateException e = assertThrows(IllegalStateException.class, runner::close);
     assertInstanceOf(IllegalArgumentException.class, e.getCause());
   }
