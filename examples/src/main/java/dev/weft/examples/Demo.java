@@ -16,6 +16,7 @@ public final class Demo {
     SyncDemo.run(out);
     PipelineDemo.run(out);
     ClocksDemo.run(out);
+    SnapshotDemo.run(out);
   }
 
   static void heading(PrintStream out, String title) {
