@@ -8,6 +8,8 @@ import dev.weft.raft.RaftConfig;
 import dev.weft.raft.RaftStatus;
 import dev.weft.time.Ticker;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -52,6 +54,8 @@ public final class RaftServer implements AutoCloseable {
   private final Channel<Envelope> inbox;
   private final Channel<Submission> submissions;
   private final Thread loop;
+  private final List<byte[]> batchCommands = new ArrayList<>();
+  private final List<CompletableFuture<byte[]>> batchFutures = new ArrayList<>();
   private volatile RaftStatus status;
   private volatile Throwable loopFailure;
 
@@ -206,6 +210,11 @@ public final class RaftServer implements AutoCloseable {
           e.ifPresent(this::onEnvelope);
           s.ifPresent(this::onSubmission);
         }
+        if (!batchCommands.isEmpty()) {
+          replica.submitAll(batchCommands, batchFutures);
+          batchCommands.clear();
+          batchFutures.clear();
+        }
         for (Envelope out : replica.flush()) {
           transport.send(out);
         }
@@ -221,7 +230,9 @@ public final class RaftServer implements AutoCloseable {
     } finally {
       ticker.stop();
       inbox.close();
-      replica.failPending(new ServerClosedException(replica.id() + " shut down"));
+      ServerClosedException closed = new ServerClosedException(replica.id() + " shut down");
+      replica.failPending(closed);
+      batchFutures.forEach(f -> f.completeExceptionally(closed));
       drainQueuedSubmissions();
       transport.close();
       status = replica.status();
@@ -251,7 +262,8 @@ public final class RaftServer implements AutoCloseable {
   }
 
   private void onSubmission(Submission s) {
-    replica.submit(s.command(), s.future());
+    batchCommands.add(s.command());
+    batchFutures.add(s.future());
   }
 
   private boolean onTick() {

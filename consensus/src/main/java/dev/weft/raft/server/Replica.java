@@ -72,7 +72,7 @@ public final class Replica {
           return size() > FORWARD_WINDOW;
         }
       };
-  private final List<Envelope> outbox = new ArrayList<>();
+  private List<Envelope> outbox = new ArrayList<>();
 
   private long ticks;
   private long nextForwardId;
@@ -200,6 +200,40 @@ public final class Replica {
     }
   }
 
+  /**
+   * Submits several commands at once: on the leader they are proposed in one step (consecutive
+   * indexes, one round of AppendEntries); elsewhere each is handled as by {@link #submit}.
+   *
+   * @param commands the commands; the replica keeps the arrays
+   * @param futures one future per command, completed as {@link #submit}'s would be
+   * @throws IllegalArgumentException if the lists differ in size
+   */
+  public void submitAll(List<byte[]> commands, List<CompletableFuture<byte[]>> futures) {
+    if (commands.size() != futures.size()) {
+      throw new IllegalArgumentException(
+          commands.size() + " commands, " + futures.size() + " futures");
+    }
+    if (commands.isEmpty()) {
+      return;
+    }
+    if (closing || commands.size() == 1 || !isLeader()) {
+      for (int i = 0; i < commands.size(); i++) {
+        submit(commands.get(i), futures.get(i));
+      }
+      return;
+    }
+    long first = node.proposeAll(commands);
+    long term = node.status().term();
+    long deadline = ticks + timeoutTicks;
+    for (int i = 0; i < commands.size(); i++) {
+      Pending p = new Pending(futures.get(i), deadline);
+      p.index = first + i;
+      p.term = term;
+      byIndex.put(p.index, p);
+      byDeadline.addLast(p);
+    }
+  }
+
   private void propose(Pending p, byte[] command) {
     long index = node.propose(command);
     p.index = index;
@@ -267,7 +301,7 @@ public final class Replica {
    * Persists, applies and collects everything the node has ready, in the order the class comment
    * gives, and returns the envelopes to send.
    *
-   * @return envelopes to hand to the transport, in order; empty if none
+   * @return envelopes to hand to the transport, in order; empty if none; the caller owns the list
    */
   public List<Envelope> flush() {
     while (node.hasReady()) {
@@ -287,8 +321,8 @@ public final class Replica {
     if (outbox.isEmpty()) {
       return List.of();
     }
-    List<Envelope> out = List.copyOf(outbox);
-    outbox.clear();
+    List<Envelope> out = outbox;
+    outbox = new ArrayList<>(Math.max(16, out.size()));
     return out;
   }
 
