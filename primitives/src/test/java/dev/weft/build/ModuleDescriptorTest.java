@@ -28,7 +28,8 @@ class ModuleDescriptorTest {
     assertEquals("dev.weft.primitives", d.name());
     Set<String> exported =
         d.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet());
-    assertEquals(Set.of("dev.weft.chan", "dev.weft.sync", "dev.weft.time"), exported);
+    assertEquals(
+        Set.of("dev.weft.chan", "dev.weft.sync", "dev.weft.sync.locks", "dev.weft.time"), exported);
     for (ModuleDescriptor.Exports e : d.exports()) {
       assertTrue(e.targets().isEmpty(), "no qualified exports: " + e);
     }
