@@ -37,7 +37,10 @@ import java.util.concurrent.locks.LockSupport;
  * when threads outnumber cores, and let a waiting virtual thread release its carrier. The holder
  * never wakes waiters. A FIFO lock suffers most when threads outnumber cores: if the thread whose
  * turn it is has no processor, nobody can enter, which is what this lock's benchmark curves show
- * beyond the core count.
+ * beyond the core count. The park estimate also feeds on itself: a waiter that oversleeps its turn
+ * slows the hand-offs that the waiters behind it measure, so they sleep longer still, and under
+ * heavy oversubscription the lock can settle near one hand-off per longest park (about a
+ * millisecond).
  *
  * <p>Timed and interruptible waits, which take no ticket (below), spin, then yield a few times,
  * then park for growing intervals (16 µs up to about 256 µs).
