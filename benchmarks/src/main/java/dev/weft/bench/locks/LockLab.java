@@ -81,7 +81,7 @@ public final class LockLab {
       options.measurementIterations(quick ? 1 : 5);
     }
     if (!user.getMeasurementTime().hasValue()) {
-      options.measurementTime(quick ? TimeValue.milliseconds(400) : TimeValue.seconds(1));
+      options.measurementTime(quick ? TimeValue.milliseconds(300) : TimeValue.seconds(1));
     }
     if (quick) {
       // The quick grid: every strategy, thread count and thread kind, one critical-section
