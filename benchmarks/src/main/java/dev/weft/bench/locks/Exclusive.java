@@ -20,22 +20,6 @@ import org.openjdk.jmh.infra.Blackhole;
  * fork uses one strategy, so the call through this class is monomorphic.
  */
 abstract class Exclusive {
-  /** The strategies {@link LockBench} compares, by the name its {@code lock} parameter takes. */
-  static final String[] NAMES = {
-    "synchronized",
-    "ReentrantLock",
-    "ReentrantLock-fair",
-    "Semaphore",
-    "StampedLock-write",
-    "Mutex",
-    "TasLock",
-    "TtasLock",
-    "BackoffLock",
-    "TicketLock",
-    "McsLock",
-    "ClhLock"
-  };
-
   /** Guarded by the strategy's lock. */
   long counter;
 
