@@ -78,8 +78,13 @@ class Parker {
           return s;
         }
         Thread.onSpinWait();
-        if (i % Spin.CHECK_CLOCK_EVERY == 0 && System.nanoTime() - start > budget) {
-          break;
+        if (i % Spin.CHECK_CLOCK_EVERY == 0) {
+          if (System.nanoTime() - start > budget) {
+            break;
+          }
+          if (i % Spin.YIELD_EVERY == 0) {
+            Thread.yield(); // if the partner shares this core, let it run
+          }
         }
       }
     }

@@ -23,6 +23,13 @@ final class Spin {
   /** Spin iterations between two reads of the clock. */
   static final int CHECK_CLOCK_EVERY = 32;
 
+  /**
+   * Spin iterations between two yields: when threads outnumber cores, the partner may be waiting
+   * for this very core, and a spinning thread that never yields holds it off until its budget runs
+   * out. A multiple of {@link #CHECK_CLOCK_EVERY}.
+   */
+  static final int YIELD_EVERY = 256;
+
   /** The longest pause, in {@link Thread#onSpinWait()} calls, between two polls of a ring. */
   static final int MAX_PAUSE = 32;
 

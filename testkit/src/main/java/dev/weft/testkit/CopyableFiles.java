@@ -90,6 +90,36 @@ public final class CopyableFiles {
   }
 
   /**
+   * Checks a module against its README table: every source file must be listed in some row, and
+   * every row must compile alone ({@link #compileAlone}).
+   *
+   * @param readme the README file
+   * @param section the table's name in its markers
+   * @param sourceRoot the module's {@code src/main/java}
+   * @return one message per problem; empty if the table is true
+   * @throws IOException if a file cannot be read
+   */
+  public static List<String> problems(Path readme, String section, Path sourceRoot)
+      throws IOException {
+    Map<String, List<String>> rows = table(readme, section);
+    List<String> problems = new ArrayList<>();
+    List<String> listed = rows.values().stream().flatMap(List::stream).toList();
+    for (String source : sources(sourceRoot)) {
+      if (!listed.contains(source)) {
+        problems.add("the README's " + section + " table never mentions " + source);
+      }
+    }
+    for (Map.Entry<String, List<String>> row : rows.entrySet()) {
+      compileAlone(sourceRoot, row.getValue())
+          .ifPresent(
+              errors ->
+                  problems.add(
+                      row.getKey() + " does not compile from " + row.getValue() + ":\n" + errors));
+    }
+    return problems;
+  }
+
+  /**
    * Compiles {@code files} on their own with {@code javac --release 21 -Xlint:all,-try -Werror} and
    * empty class and source paths.
    *

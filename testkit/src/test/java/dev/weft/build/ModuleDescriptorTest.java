@@ -17,7 +17,7 @@ class ModuleDescriptorTest {
     ModuleDescriptors.check(
         MODULE_INFO,
         "dev.weft.testkit",
-        Set.of("dev.weft.testkit", "dev.weft.testkit.sim"),
+        Set.of("dev.weft.testkit", "dev.weft.testkit.lin", "dev.weft.testkit.sim"),
         Set.of());
   }
 

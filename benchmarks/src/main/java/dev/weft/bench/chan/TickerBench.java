@@ -3,9 +3,8 @@ package dev.weft.bench.chan;
 import dev.weft.time.Ticker;
 import dev.weft.time.Timers;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -28,7 +27,16 @@ import org.openjdk.jmh.annotations.TearDown;
     jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class TickerBench {
   private static final Duration PERIOD = Duration.ofSeconds(10);
-  private final ScheduledExecutorService jdk = Executors.newSingleThreadScheduledExecutor();
+  private final ScheduledThreadPoolExecutor jdk = newExecutor();
+
+  // Cancelled tasks must leave the queue, as a stopped weft ticker does; otherwise the JDK side
+  // measures an ever-growing heap and runs out of memory.
+  private static ScheduledThreadPoolExecutor newExecutor() {
+    ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1);
+    e.setRemoveOnCancelPolicy(true);
+    return e;
+  }
+
   private final Runnable nothing = () -> {};
 
   @TearDown
