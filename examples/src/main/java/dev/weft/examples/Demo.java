@@ -17,6 +17,7 @@ public final class Demo {
     PipelineDemo.run(out);
     ClocksDemo.run(out);
     SnapshotDemo.run(out);
+    RaftDemo.run(out);
   }
 
   static void heading(PrintStream out, String title) {
