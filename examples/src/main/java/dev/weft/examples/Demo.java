@@ -18,6 +18,7 @@ public final class Demo {
     ClocksDemo.run(out);
     SnapshotDemo.run(out);
     LocksDemo.run(out);
+    RaftDemo.run(out);
   }
 
   static void heading(PrintStream out, String title) {

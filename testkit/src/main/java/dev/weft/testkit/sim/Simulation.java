@@ -230,6 +230,16 @@ public final class Simulation {
   }
 
   /**
+   * Returns when the next pending event is due, without running it.
+   *
+   * @return its virtual time, or {@link Long#MAX_VALUE} if no event is pending
+   */
+  public long nextEventTime() {
+    ScheduledEvent next = peek();
+    return next == null ? Long.MAX_VALUE : next.time();
+  }
+
+  /**
    * Returns how many events are scheduled and not yet run or cancelled.
    *
    * @return the number of pending events

@@ -8,12 +8,12 @@
  * <p>Everything here is single-threaded: events, deliveries and the code under test run one at a
  * time on the thread that drives the simulation, in virtual time. That is what makes a run
  * reproducible, and it is the same discipline as the pure cores it is meant to drive (see {@code
- * dev.weft.snapshot.SnapshotNode}).
+ * dev.weft.snapshot.SnapshotNode} and {@code dev.weft.raft.RaftNode}).
  *
- * <p>What exists today: reliable FIFO links with random latency (the channels Chandy and Lamport
- * assume). The design leaves room for what the Raft tests need next: a {@link
- * dev.weft.testkit.sim.Link} may lose, duplicate or reorder messages by returning zero, several or
- * out-of-order delivery times; cancelled events model dropped timers; {@link
- * dev.weft.testkit.sim.SimNetwork#replaceProcess} models a restart.
+ * <p>Failure models: links that lose, duplicate, delay and reorder messages ({@link
+ * dev.weft.testkit.sim.Links#builder()}); partitions of any set of processes, healed at will;
+ * crash-stop, crash-recovery (process-owned timers are cancelled by a crash), send and receive
+ * omission, and corruption of messages in transit ({@link dev.weft.testkit.sim.Corrupter}), all on
+ * {@link dev.weft.testkit.sim.SimNetwork}. Every fault is written to the trace.
  */
 package dev.weft.testkit.sim;

@@ -1,0 +1,84 @@
+package dev.weft.raft;
+
+import dev.weft.raft.RaftMessage.AppendEntries;
+import dev.weft.raft.RaftMessage.AppendEntriesResponse;
+import dev.weft.raft.RaftMessage.Heartbeat;
+import dev.weft.raft.RaftMessage.RequestVote;
+
+/**
+ * The checks a message's content must pass on its own, before a node looks at it: no negative index
+ * or term, entries consecutive from {@code prevLogIndex + 1} with non-decreasing terms no later
+ * than the message's term, hints no later than what they hint at. Checks that need the node's state
+ * (an acknowledgement beyond the leader's log, a commit beyond the follower's) are in {@link Raft}.
+ */
+final class MessageCheck {
+  private MessageCheck() {}
+
+  /**
+   * Returns what is wrong with {@code m}, or null if nothing is.
+   *
+   * @param m a message from the network
+   * @return a short reason for the log, or null
+   */
+  static String problem(RaftMessage m) {
+    if (m.term() < 0) {
+      return "negative term " + m.term();
+    }
+    if (m instanceof AppendEntries a) {
+      return appendEntries(a);
+    }
+    if (m instanceof AppendEntriesResponse r) {
+      if (r.index() < 0 || r.hintIndex() < 0 || r.hintTerm() < 0) {
+        return "negative index or hint";
+      }
+      if (!r.success() && (r.hintIndex() > r.index() || r.hintTerm() > r.term())) {
+        return "hint " + r.hintIndex() + "/" + r.hintTerm() + " beyond what it answers";
+      }
+      return null;
+    }
+    if (m instanceof Heartbeat h) {
+      return h.commit() < 0 ? "negative commit " + h.commit() : null;
+    }
+    if (m instanceof RequestVote v) {
+      return position(v.lastLogIndex(), v.lastLogTerm(), v.term(), "last log entry");
+    }
+    return null;
+  }
+
+  private static String appendEntries(AppendEntries a) {
+    if (a.leaderCommit() < 0) {
+      return "negative commit " + a.leaderCommit();
+    }
+    String prev = position(a.prevLogIndex(), a.prevLogTerm(), a.term(), "previous entry");
+    if (prev != null) {
+      return prev;
+    }
+    long expect = a.prevLogIndex() + 1;
+    long lastTerm = a.prevLogTerm();
+    for (LogEntry e : a.entries()) {
+      if (e.index() != expect || e.index() < 1) {
+        return "entry " + e.index() + " where " + expect + " belongs";
+      }
+      if (e.term() < lastTerm || e.term() > a.term()) {
+        return "entry " + e.index() + "/" + e.term() + " has a term out of order";
+      }
+      expect++;
+      lastTerm = e.term();
+    }
+    return null;
+  }
+
+  /** An (index, term) pair naming a log position, in a message of term {@code term}. */
+  private static String position(long index, long entryTerm, long term, String what) {
+    if (index < 0 || entryTerm < 0) {
+      return what + " " + index + "/" + entryTerm + " is negative";
+    }
+    if ((index == 0) != (entryTerm == 0)) {
+      return what + " " + index + "/" + entryTerm + ": only index 0 has term 0";
+    }
+    if (entryTerm > term) {
+      return what + " " + index + "/" + entryTerm + " is from a later term than " + term;
+    }
+    return null;
+  }
+}

@@ -1,0 +1,220 @@
+package dev.weft.raft;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One member of a Raft group, as a deterministic state machine: it reads its storage and is told of
+ * time passing ({@link #tick()}), of messages ({@link #step}) and of proposals ({@link #propose});
+ * it answers with {@link Ready} values that say what to persist, send and apply. It starts no
+ * thread, reads no clock, does no I/O, and draws randomness only from the seed in its {@link
+ * RaftConfig}; the same inputs always give the same outputs.
+ *
+ * {@snippet :
+ * MemoryStorage storage = new MemoryStorage();
+ * RaftNode node = RaftNode.start(new RaftConfig("a", List.of("a", "b", "c"), 10, 1, seed), storage);
+ * // the application's loop, on one thread:
+ * //   every tick interval (say 100 ms):  node.tick();
+ * //   for each message that arrives:     node.step(message);
+ * //   to replicate a command (leader):   long index = node.propose(command);
+ * while (node.hasReady()) {
+ *   Ready ready = node.ready();
+ *   storage.append(ready.entries());                 // 1. persist
+ *   if (ready.hardState() != null) {
+ *     storage.setHardState(ready.hardState());
+ *   }
+ *   ready.messages().forEach(transport::send);       // 2. send
+ *   for (LogEntry e : ready.committedEntries()) {    // 3. apply
+ *     if (!e.isEmpty()) {
+ *       stateMachine.apply(e.index(), e.data());
+ *     }
+ *   }
+ *   node.advance(ready);                             // 4. acknowledge
+ * }
+ * }
+ *
+ * <p><b>Guarantees</b> (Ongaro and Ousterhout, USENIX ATC 2014, Figure 3), provided the application
+ * persists each Ready's entries and hard state before sending its messages, and that a majority of
+ * voters keep their storage: at most one leader per term; logs that hold an entry of the same index
+ * and term are identical up to it; a committed entry is in the log of every later leader; and no
+ * two nodes apply different entries at one index. A majority that can talk to each other elects a
+ * leader and commits proposals, however the network lost, duplicated, delayed or reordered messages
+ * before.
+ *
+ * <p><b>Restarts.</b> {@link #start} on a storage that holds state is crash recovery: the node
+ * resumes its term and vote, and emits its committed entries again from index 1 (or from {@link
+ * RaftConfig#appliedIndex()} + 1), so that a state machine held in memory can rebuild.
+ *
+ * <p><b>Untrusted input.</b> {@link #step} accepts anything the network may deliver: stale,
+ * duplicated and reordered messages are handled; messages with malformed or impossible content are
+ * dropped without any change of state, counted ({@link #malformedMessages()}) and logged at WARNING
+ * (without entry data).
+ *
+ * <p><b>Threads.</b> Not thread-safe: call every method from one thread at a time (a driver's event
+ * loop), with a happens-before edge between calls made from different threads. The node is a
+ * single-threaded state machine with no shared mutable state and no concurrent access, so jcstress
+ * is not needed for it: there is no interleaving of threads to explore. Its correctness is tested
+ * on the deterministic simulator instead, over thousands of seeded runs with faults. A {@code
+ * Ready} must be {@linkplain #advance advanced} before the next one is taken.
+ */
+public final class RaftNode {
+  private final Raft raft;
+  private HardState lastHardState;
+  private Ready outstanding;
+
+  private RaftNode(RaftConfig config, RaftStorage storage) {
+    this.raft = new Raft(config, storage);
+    this.lastHardState = storage.hardState();
+  }
+
+  /**
+   * Starts a node on {@code storage}: a new node if it is empty, else one recovering from a crash
+   * with the term, vote, log and commit index it holds.
+   *
+   * @param config the node's configuration
+   * @param storage its durable state, read now and whenever the node needs entries
+   * @return the node, a follower
+   * @throws IllegalArgumentException if {@code config.appliedIndex()} is beyond the stored commit
+   *     index
+   * @throws NullPointerException if an argument is null
+   */
+  public static RaftNode start(RaftConfig config, RaftStorage storage) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(storage, "storage");
+    return new RaftNode(config, storage);
+  }
+
+  /**
+   * Advances the node's logical clock by one tick: a follower or candidate whose election timeout
+   * has passed starts an election; a leader sends heartbeats every {@link
+   * RaftConfig#heartbeatTicks()} and, with CheckQuorum, steps down if it has not heard from a
+   * majority within {@link RaftConfig#electionTicks()}.
+   */
+  public void tick() {
+    raft.tick();
+  }
+
+  /**
+   * Hands the node a message from the network. Stale, duplicated and reordered messages are
+   * handled; malformed ones are dropped and logged.
+   *
+   * @param message a message whose {@link RaftMessage#to()} is this node
+   * @throws IllegalArgumentException if the message is addressed to another node
+   * @throws NullPointerException if {@code message} is null
+   */
+  public void step(RaftMessage message) {
+    Objects.requireNonNull(message, "message");
+    raft.step(message);
+  }
+
+  /**
+   * Proposes a command, on the leader: appends it to the leader's log and starts replicating it.
+   * The command is committed once a majority hold it; it may also be lost if leadership changes
+   * first. Watch {@link Ready#committedEntries()} for the returned index (with this command's term)
+   * to learn which.
+   *
+   * @param command the command; copied
+   * @return the index the entry will have if it is committed
+   * @throws NotLeaderException if this node is not the leader; it carries the known leader, if any
+   * @throws NullPointerException if {@code command} is null
+   */
+  public long propose(byte[] command) {
+    Objects.requireNonNull(command, "command");
+    return raft.propose(command);
+  }
+
+  /**
+   * Tells whether {@link #ready()} has something: entries or a hard state to persist, messages to
+   * send, or committed entries to apply. False while a Ready is taken and not yet advanced.
+   *
+   * @return true if there is work for the application
+   */
+  public boolean hasReady() {
+    if (outstanding != null) {
+      return false;
+    }
+    return raft.log.hasUnstableEntries()
+        || !raft.hardState().equals(lastHardState)
+        || !raft.outbox.isEmpty()
+        || raft.log.hasNextCommittedEntries();
+  }
+
+  /**
+   * Takes what the application must do now (see {@link Ready} for the order). The messages leave
+   * the node; the entries and hard state are handed out again if the application does not report
+   * them done with {@link #advance}.
+   *
+   * @return the work; empty if {@link #hasReady()} was false
+   * @throws IllegalStateException if the previous Ready has not been advanced
+   */
+  public Ready ready() {
+    if (outstanding != null) {
+      throw new IllegalStateException("advance(...) the previous Ready first");
+    }
+    HardState hs = raft.hardState();
+    List<RaftMessage> messages = new ArrayList<>(raft.outbox);
+    raft.outbox.clear();
+    Ready r =
+        new Ready(
+            hs.equals(lastHardState) ? null : hs,
+            raft.log.unstableEntries(),
+            messages,
+            raft.log.hasNextCommittedEntries()
+                ? raft.log.nextCommittedEntries(Long.MAX_VALUE)
+                : List.of());
+    outstanding = r;
+    return r;
+  }
+
+  /**
+   * Reports that the application has done what {@code ready} asked: its entries and hard state are
+   * durable, its messages sent, its committed entries applied.
+   *
+   * @param ready the Ready last returned by {@link #ready()}
+   * @throws IllegalArgumentException if {@code ready} is not that Ready
+   * @throws NullPointerException if {@code ready} is null
+   */
+  public void advance(Ready ready) {
+    Objects.requireNonNull(ready, "ready");
+    if (ready != outstanding) {
+      throw new IllegalArgumentException("not the Ready last returned by ready()");
+    }
+    outstanding = null;
+    if (ready.hardState() != null) {
+      lastHardState = ready.hardState();
+    }
+    List<LogEntry> entries = ready.entries();
+    if (!entries.isEmpty()) {
+      LogEntry last = entries.get(entries.size() - 1);
+      raft.log.stableTo(last.index(), last.term());
+    }
+    List<LogEntry> committed = ready.committedEntries();
+    if (!committed.isEmpty()) {
+      raft.log.appliedTo(committed.get(committed.size() - 1).index());
+    }
+  }
+
+  /**
+   * Returns the node's view of itself now.
+   *
+   * @return its id, term, role, known leader, commit index and last index
+   */
+  public RaftStatus status() {
+    return raft.status();
+  }
+
+  /**
+   * Returns how many messages this node has dropped as malformed or impossible since it started.
+   *
+   * @return the count
+   */
+  public long malformedMessages() {
+    return raft.malformed();
+  }
+
+  @Override
+  public String toString() {
+    return "RaftNode" + status();
+  }
+}

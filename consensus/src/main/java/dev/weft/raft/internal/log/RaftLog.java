@@ -1,0 +1,340 @@
+package dev.weft.raft.internal.log;
+
+import dev.weft.raft.LogEntry;
+import dev.weft.raft.RaftStorage;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A node's log: the durable prefix in a {@link RaftStorage}, the {@link Unstable} suffix, the
+ * commit index, and how far committed entries have been handed to the application ({@code
+ * applied}). Invariant: {@code applied <= committed <= lastIndex()}.
+ *
+ * <p>After etcd raft's {@code raftLog}. The log only reads the storage; the application writes it.
+ * Not thread-safe.
+ */
+public final class RaftLog {
+  private final RaftStorage storage;
+  private final Unstable unstable;
+  private long committed;
+  private long applied;
+
+  /**
+   * Opens the log over what {@code storage} holds.
+   *
+   * @param storage the durable prefix
+   * @param committed the stored commit index
+   * @param applied how far the application already holds the committed entries
+   * @throws IllegalArgumentException if {@code applied > committed} or {@code committed} is beyond
+   *     the stored log
+   */
+  public RaftLog(RaftStorage storage, long committed, long applied) {
+    this.storage = storage;
+    this.unstable = new Unstable(storage.lastIndex() + 1);
+    long floor = storage.firstIndex() - 1;
+    if (committed > storage.lastIndex()) {
+      throw new IllegalArgumentException(
+          "stored commit " + committed + " is beyond the stored log, " + storage.lastIndex());
+    }
+    if (applied > committed) {
+      throw new IllegalArgumentException(
+          "applied index " + applied + " is beyond the stored commit index " + committed);
+    }
+    this.committed = Math.max(committed, floor);
+    this.applied = Math.max(applied, floor);
+  }
+
+  /**
+   * Returns the index of the first entry held (durable or not).
+   *
+   * @return the first index
+   */
+  public long firstIndex() {
+    return storage.firstIndex();
+  }
+
+  /**
+   * Returns the index of the last entry, durable or not.
+   *
+   * @return the last index, 0 for an empty log
+   */
+  public long lastIndex() {
+    long u = unstable.lastIndex();
+    return u >= 0 ? u : Math.min(storage.lastIndex(), unstable.offset() - 1);
+  }
+
+  /**
+   * Returns the term of the last entry.
+   *
+   * @return its term, 0 for an empty log
+   */
+  public long lastTerm() {
+    return term(lastIndex());
+  }
+
+  /**
+   * Returns the term of the entry at {@code index}.
+   *
+   * @param index from {@code firstIndex() - 1} to {@code lastIndex()}
+   * @return its term (0 at index 0)
+   * @throws IndexOutOfBoundsException if {@code index} is outside that range
+   */
+  public long term(long index) {
+    if (index < firstIndex() - 1 || index > lastIndex()) {
+      throw new IndexOutOfBoundsException(
+          "index " + index + " outside [" + (firstIndex() - 1) + ", " + lastIndex() + "]");
+    }
+    long t = unstable.term(index);
+    return t >= 0 ? t : storage.term(index);
+  }
+
+  /**
+   * Tells whether the entry at {@code index} exists and has {@code term}.
+   *
+   * @param index an index, possibly outside the log
+   * @param term a term
+   * @return true if the log holds that entry
+   */
+  public boolean matchTerm(long index, long term) {
+    return index >= firstIndex() - 1 && index <= lastIndex() && term(index) == term;
+  }
+
+  /**
+   * The election restriction (Raft §5.4.1): whether a log ending at ({@code index}, {@code term})
+   * is at least as up-to-date as this one.
+   *
+   * @param index the other log's last index
+   * @param term the other log's last term
+   * @return true if its last term is higher, or equal with an index at least as high
+   */
+  public boolean isUpToDate(long index, long term) {
+    long lastTerm = lastTerm();
+    return term > lastTerm || (term == lastTerm && index >= lastIndex());
+  }
+
+  /**
+   * Returns the first of {@code entries} that this log does not hold: its index is past the end, or
+   * the entry there has another term.
+   *
+   * @param entries consecutive entries
+   * @return the index of the first such entry, or 0 if the log holds them all
+   */
+  public long findConflict(List<LogEntry> entries) {
+    for (LogEntry e : entries) {
+      if (!matchTerm(e.index(), e.term())) {
+        return e.index();
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * Returns the largest index at most {@code index} whose entry has a term at most {@code term}:
+   * every entry after it has a greater term, so it is the last one that can match a log whose entry
+   * at {@code index} has {@code term}. The fast backtracking of Raft §5.3 skips to it.
+   *
+   * @param index where to start, at most {@code lastIndex()}
+   * @param term the term to beat
+   * @return the index, at least {@code firstIndex() - 1}
+   */
+  public long findConflictByTerm(long index, long term) {
+    long i = Math.min(index, lastIndex());
+    long floor = firstIndex() - 1;
+    while (i > floor && term(i) > term) {
+      i--;
+    }
+    return i;
+  }
+
+  /**
+   * Appends {@code entries}, replacing any suffix of the log they conflict with.
+   *
+   * @param entries consecutive entries, the first at most {@code lastIndex() + 1} and after the
+   *     commit index
+   * @throws IllegalStateException if they would overwrite a committed entry
+   */
+  public void append(List<LogEntry> entries) {
+    if (entries.isEmpty()) {
+      return;
+    }
+    long first = entries.get(0).index();
+    if (first <= committed) {
+      throw new IllegalStateException(
+          "entry " + first + " would overwrite committed entries up to " + committed);
+    }
+    unstable.truncateAndAppend(entries);
+  }
+
+  /**
+   * The follower's side of AppendEntries (Raft §5.3): if the log holds ({@code prevIndex}, {@code
+   * prevTerm}), skips the entries it already has, replaces the suffix from the first conflicting
+   * one, and raises the commit index to the lesser of {@code leaderCommit} and the last new index.
+   *
+   * @param prevIndex the index before the first entry
+   * @param prevTerm its term
+   * @param leaderCommit the leader's commit index
+   * @param entries consecutive entries from {@code prevIndex + 1}
+   * @return the last index of the appended range ({@code prevIndex + entries.size()}), or -1 if the
+   *     consistency check failed
+   * @throws IllegalStateException if an entry would overwrite a committed entry
+   */
+  public long maybeAppend(
+      long prevIndex, long prevTerm, long leaderCommit, List<LogEntry> entries) {
+    if (!matchTerm(prevIndex, prevTerm)) {
+      return -1;
+    }
+    long lastNew = prevIndex + entries.size();
+    long conflict = findConflict(entries);
+    if (conflict != 0) {
+      append(entries.subList((int) (conflict - prevIndex - 1), entries.size()));
+    }
+    commitTo(Math.min(leaderCommit, lastNew));
+    return lastNew;
+  }
+
+  /**
+   * Returns entries from {@code from} to the end, within a byte budget.
+   *
+   * @param from the first index, at least {@code firstIndex()}
+   * @param maxBytes the budget; the first entry is returned whatever its size
+   * @return the entries, empty if {@code from > lastIndex()}
+   */
+  public List<LogEntry> entries(long from, long maxBytes) {
+    return slice(from, lastIndex() + 1, maxBytes);
+  }
+
+  /**
+   * Returns entries {@code [lo, hi)}, within a byte budget.
+   *
+   * @param lo the first index, at least {@code firstIndex()}
+   * @param hi one past the last, at most {@code lastIndex() + 1}
+   * @param maxBytes the budget; the first entry is returned whatever its size
+   * @return the entries
+   * @throws IndexOutOfBoundsException if the range is outside the log
+   */
+  public List<LogEntry> slice(long lo, long hi, long maxBytes) {
+    if (lo < firstIndex() || hi > lastIndex() + 1 || lo > hi) {
+      throw new IndexOutOfBoundsException(
+          "range [" + lo + ", " + hi + ") outside [" + firstIndex() + ", " + lastIndex() + "]");
+    }
+    List<LogEntry> out = new ArrayList<>();
+    long budget = maxBytes;
+    long offset = unstable.offset();
+    if (lo < offset) {
+      long storedHi = Math.min(hi, offset);
+      List<LogEntry> stored = storage.entries(lo, storedHi, budget);
+      for (LogEntry e : stored) {
+        budget -= e.size();
+      }
+      out.addAll(stored);
+      if (stored.size() < storedHi - lo) {
+        return out;
+      }
+    }
+    for (long i = Math.max(lo, offset); i < hi; i++) {
+      LogEntry e = unstable.get(i);
+      if (!out.isEmpty() && e.size() > budget) {
+        break;
+      }
+      budget -= e.size();
+      out.add(e);
+    }
+    return out;
+  }
+
+  /**
+   * Returns the commit index.
+   *
+   * @return the highest index known committed
+   */
+  public long committed() {
+    return committed;
+  }
+
+  /**
+   * Raises the commit index; never lowers it.
+   *
+   * @param index the new commit index
+   * @throws IllegalStateException if {@code index} is beyond the last entry
+   */
+  public void commitTo(long index) {
+    if (index <= committed) {
+      return;
+    }
+    if (index > lastIndex()) {
+      throw new IllegalStateException(
+          "commit " + index + " is beyond the last index " + lastIndex());
+    }
+    committed = index;
+  }
+
+  /**
+   * Returns how far committed entries have been handed to the application.
+   *
+   * @return the applied index
+   */
+  public long applied() {
+    return applied;
+  }
+
+  /**
+   * Records that the application holds committed entries up to {@code index}.
+   *
+   * @param index the new applied index, between the old one and the commit index
+   * @throws IllegalStateException if {@code index} is outside that range
+   */
+  public void appliedTo(long index) {
+    if (index < applied || index > committed) {
+      throw new IllegalStateException(
+          "applied " + index + " outside [" + applied + ", " + committed + "]");
+    }
+    applied = index;
+  }
+
+  /**
+   * Tells whether committed entries wait to be handed to the application.
+   *
+   * @return true if {@code committed > applied}
+   */
+  public boolean hasNextCommittedEntries() {
+    return committed > applied;
+  }
+
+  /**
+   * Returns the committed entries not yet handed to the application.
+   *
+   * @param maxBytes a budget; at least one entry is returned if any waits
+   * @return entries {@code applied + 1 ..}, in order
+   */
+  public List<LogEntry> nextCommittedEntries(long maxBytes) {
+    return slice(applied + 1, committed + 1, maxBytes);
+  }
+
+  /**
+   * Returns the entries not yet durable.
+   *
+   * @return a new list
+   */
+  public List<LogEntry> unstableEntries() {
+    return unstable.entries();
+  }
+
+  /**
+   * Tells whether some entries are not yet durable.
+   *
+   * @return true if the unstable suffix is not empty
+   */
+  public boolean hasUnstableEntries() {
+    return !unstable.isEmpty();
+  }
+
+  /**
+   * Records that entries up to ({@code index}, {@code term}) are durable.
+   *
+   * @param index the last stored index
+   * @param term its term
+   */
+  public void stableTo(long index, long term) {
+    unstable.stableTo(index, term);
+  }
+}

@@ -1,0 +1,2 @@
+/** Quorum arithmetic: majorities, committed indexes and vote outcomes. Not API. */
+package dev.weft.raft.internal.quorum;

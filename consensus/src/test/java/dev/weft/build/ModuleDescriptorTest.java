@@ -1,0 +1,22 @@
+package dev.weft.build;
+
+import dev.weft.testkit.ModuleDescriptors;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The published module exports its API package, nothing else (the internal quorum, tracker and log
+ * packages stay hidden), and needs nothing beyond the JDK.
+ */
+class ModuleDescriptorTest {
+  @Test
+  void exportsExactlyTheApiPackage() throws IOException {
+    ModuleDescriptors.check(
+        Path.of("target/classes/module-info.class"),
+        "dev.weft.consensus",
+        Set.of("dev.weft.raft"),
+        Set.of());
+  }
+}
