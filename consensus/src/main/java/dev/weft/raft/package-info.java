@@ -9,5 +9,9 @@
  * randomness, so a whole cluster can be run and replayed in a simulator (see {@code
  * dev.weft.testkit.sim}). Logging goes through {@link java.lang.System.Logger}, by default the
  * logger named {@value dev.weft.raft.RaftConfig#LOGGER_NAME}.
+ *
+ * <p>The core is single-threaded (one thread drives a node; see {@link dev.weft.raft.RaftNode}), so
+ * there is no interleaving for jcstress to explore and it has no jcstress tests; its correctness is
+ * checked by paper-conformance tests and by the deterministic simulator over thousands of seeds.
  */
 package dev.weft.raft;

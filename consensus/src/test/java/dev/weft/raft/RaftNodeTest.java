@@ -19,7 +19,9 @@ class RaftNodeTest {
   @Test
   void aSingleNodeElectsItselfAndCommitsAtOnce() {
     MemoryStorage storage = new MemoryStorage();
-    RaftNode node = RaftNode.start(new RaftConfig("a", List.of("a"), 10, 1, 42), storage);
+    RaftNode node =
+        RaftNode.start(
+            new RaftConfig("a", List.of("a"), 10, 1, 42).withLogger(QuietLogger.INSTANCE), storage);
     for (int i = 0; i < 20 && node.status().role() != Role.LEADER; i++) {
       node.tick();
     }

@@ -17,6 +17,8 @@ public final class Demo {
     PipelineDemo.run(out);
     ClocksDemo.run(out);
     SnapshotDemo.run(out);
+    LocksDemo.run(out);
+    RaftDemo.run(out);
   }
 
   static void heading(PrintStream out, String title) {

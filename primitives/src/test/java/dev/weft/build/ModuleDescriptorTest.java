@@ -15,7 +15,7 @@ class ModuleDescriptorTest {
     ModuleDescriptors.check(
         Path.of("target/classes/module-info.class"),
         "dev.weft.primitives",
-        Set.of("dev.weft.chan", "dev.weft.sync", "dev.weft.time"),
+        Set.of("dev.weft.chan", "dev.weft.sync", "dev.weft.sync.locks", "dev.weft.time"),
         Set.of());
   }
 }

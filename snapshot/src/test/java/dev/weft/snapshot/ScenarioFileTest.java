@@ -1,14 +1,12 @@
 package dev.weft.snapshot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.weft.snapshot.Tokens.Envelope;
 import dev.weft.snapshot.Tokens.State;
 import dev.weft.snapshot.Tokens.Token;
+import dev.weft.testkit.ScenarioFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -50,45 +48,20 @@ class ScenarioFileTest {
 
   @TestFactory
   Stream<DynamicTest> scenarios() throws IOException {
-    List<Path> files;
-    try (Stream<Path> list = Files.list(DATA)) {
-      files = list.filter(p -> p.toString().endsWith(".txt")).sorted().toList();
-    }
-    assertFalse(files.isEmpty(), "no scenarios in " + DATA);
-    return files.stream()
+    return ScenarioFiles.list(DATA).stream()
         .map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> check(file)));
   }
 
   private static void check(Path file) throws IOException {
-    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    int separator = lines.indexOf("----");
-    if (separator < 0) {
-      throw new IllegalArgumentException(file + " has no ---- line");
-    }
-    Scenario scenario = new Scenario();
-    for (String line : lines.subList(0, separator)) {
-      String command = line.replaceFirst("#.*", "").strip();
-      if (!command.isEmpty()) {
-        scenario.run(command);
-      }
-    }
-    List<String> expected = trim(lines.subList(separator + 1, lines.size()));
-    List<String> actual = trim(scenario.output);
-    if (Boolean.getBoolean("weft.rewrite")) {
-      List<String> rewritten = new ArrayList<>(lines.subList(0, separator + 1));
-      rewritten.addAll(actual);
-      Files.write(file, rewritten, StandardCharsets.UTF_8);
-      return;
-    }
-    assertEquals(String.join("\n", expected), String.join("\n", actual), file.toString());
-  }
-
-  private static List<String> trim(List<String> lines) {
-    List<String> out = lines.stream().map(String::stripTrailing).collect(Collectors.toList());
-    while (!out.isEmpty() && out.get(out.size() - 1).isEmpty()) {
-      out.remove(out.size() - 1);
-    }
-    return out;
+    ScenarioFiles.Outcome outcome =
+        ScenarioFiles.run(
+            file,
+            commands -> {
+              Scenario scenario = new Scenario();
+              commands.forEach(scenario::run);
+              return scenario.output;
+            });
+    assertEquals(outcome.expected(), outcome.actual(), file.toString());
   }
 
   /** The system a scenario file describes, and what it printed. */
