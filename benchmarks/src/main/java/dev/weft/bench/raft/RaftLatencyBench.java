@@ -23,16 +23,17 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Latency of one command (64 bytes, submit to applied on the leader) in a three-node group that a
  * background generator keeps busy at a fraction of its maximum throughput ({@code load}, default
- * half). The maximum is calibrated in the set-up, with the same closed-loop clients as {@link
- * RaftClusterBench}, and printed; the generator then submits at the fixed rate (open loop) while
- * JMH samples single commands: read p50 and p99 from the sample-time percentiles.
+ * half). The maximum is calibrated in the set-up (2 s of warm-up, then 3 s measured), with the same
+ * closed-loop clients as {@link RaftClusterBench}, and printed; the generator then submits at the
+ * fixed rate (open loop) while JMH samples single commands: read p50 and p99 from the sample-time
+ * percentiles.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(
     value = 1,
-    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+    jvmArgsAppend = {"-Xms8g", "-Xmx8g"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class RaftLatencyBench {
@@ -67,10 +68,15 @@ public class RaftLatencyBench {
   }
 
   private double calibrate() throws InterruptedException {
+    closedLoop(2); // warm-up, not counted
+    return closedLoop(3);
+  }
+
+  private double closedLoop(int seconds) throws InterruptedException {
     int threads = 8;
     int window = RaftClusterBench.WINDOW;
     AtomicLong done = new AtomicLong();
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     long start = System.nanoTime();
     Thread[] clients = new Thread[threads];
     for (int t = 0; t < threads; t++) {

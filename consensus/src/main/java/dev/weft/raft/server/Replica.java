@@ -60,7 +60,8 @@ public final class Replica {
   private final long timeoutTicks;
   private final boolean forward;
 
-  private final Map<Long, Pending> byIndex = new HashMap<>();
+  // this replica's own proposals (and those forwarded to it) in increasing index order
+  private final ArrayDeque<Pending> proposed = new ArrayDeque<>();
   private final Map<Long, Pending> forwardedOut = new HashMap<>();
   private final ArrayDeque<Pending> byDeadline = new ArrayDeque<>();
   private final Map<ForwardKey, Boolean> forwardsSeen =
@@ -229,7 +230,7 @@ public final class Replica {
       Pending p = new Pending(futures.get(i), deadline);
       p.index = first + i;
       p.term = term;
-      byIndex.put(p.index, p);
+      track(p);
       byDeadline.addLast(p);
     }
   }
@@ -238,7 +239,18 @@ public final class Replica {
     long index = node.propose(command);
     p.index = index;
     p.term = node.status().term();
-    byIndex.put(index, p);
+    track(p);
+  }
+
+  private void track(Pending p) {
+    // A proposal at index i means this log now ends at i: older proposals at i or beyond were
+    // truncated away by another leader and can never be applied.
+    while (!proposed.isEmpty() && proposed.peekLast().index >= p.index) {
+      Pending gone = proposed.pollLast();
+      gone.future.completeExceptionally(
+          new ProposalDroppedException("entry " + gone.index + " was truncated on " + id));
+    }
+    proposed.addLast(p);
   }
 
   private void onForward(Envelope.Forward f) {
@@ -332,10 +344,17 @@ public final class Replica {
     }
     applied = e.index();
     byte[] result = e.isEmpty() ? null : stateMachine.apply(e.index(), e.data());
-    Pending p = byIndex.remove(e.index());
-    if (p == null) {
+    while (!proposed.isEmpty() && proposed.peekFirst().index < e.index()) {
+      // cannot happen while indexes stay ordered; a guard so that no future waits forever
+      proposed
+          .pollFirst()
+          .future
+          .completeExceptionally(new ProposalDroppedException("entry skipped on " + id));
+    }
+    if (proposed.isEmpty() || proposed.peekFirst().index != e.index()) {
       return;
     }
+    Pending p = proposed.pollFirst();
     if (p.term == e.term()) {
       p.future.complete(result);
     } else {
@@ -353,10 +372,10 @@ public final class Replica {
   }
 
   private void forget(Pending p) {
+    // A proposal of this replica stays in place: its entry's fate pops it, and completing a
+    // failed future is a no-op.
     if (p.forwardId >= 0) {
       forwardedOut.remove(p.forwardId);
-    } else {
-      byIndex.remove(p.index, p);
     }
   }
 
@@ -374,7 +393,13 @@ public final class Replica {
    * @return the number of futures still pending
    */
   public int pending() {
-    return byIndex.size() + forwardedOut.size();
+    int n = forwardedOut.size();
+    for (Pending p : proposed) {
+      if (!p.future.isDone()) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /**
@@ -387,7 +412,7 @@ public final class Replica {
       p.future.completeExceptionally(cause);
     }
     byDeadline.clear();
-    byIndex.clear();
+    proposed.clear();
     forwardedOut.clear();
   }
 
