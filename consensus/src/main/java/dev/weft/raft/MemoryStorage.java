@@ -21,7 +21,7 @@ import java.util.Objects;
  * <p>Thread-safe: every method holds the storage's monitor, so a persistence thread may write while
  * the node's thread reads, and a write happens-before every read that sees it.
  */
-public final class MemoryStorage implements RaftStorage {
+public final class MemoryStorage implements MutableStorage {
   private final List<LogEntry> log = new ArrayList<>();
   private HardState hardState = HardState.EMPTY;
   private Snapshot snapshot = Snapshot.EMPTY;
@@ -38,6 +38,7 @@ public final class MemoryStorage implements RaftStorage {
    *     last entry
    * @throws NullPointerException if the list or an entry is null
    */
+  @Override
   public synchronized void append(List<LogEntry> entries) {
     if (entries.isEmpty()) {
       return;
@@ -69,6 +70,7 @@ public final class MemoryStorage implements RaftStorage {
    * @param state the new hard state
    * @throws NullPointerException if {@code state} is null
    */
+  @Override
   public synchronized void setHardState(HardState state) {
     this.hardState = Objects.requireNonNull(state, "state");
   }

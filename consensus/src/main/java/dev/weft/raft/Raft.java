@@ -156,6 +156,22 @@ final class Raft {
     return index;
   }
 
+  long proposeAll(List<byte[]> commands) {
+    if (role != Role.LEADER) {
+      throw new NotLeaderException(id, lead);
+    }
+    long first = log.lastIndex() + 1;
+    List<LogEntry> entries = new ArrayList<>(commands.size());
+    for (int i = 0; i < commands.size(); i++) {
+      entries.add(new LogEntry(first + i, term, commands.get(i)));
+    }
+    log.append(entries);
+    tracker.progress(id).maybeUpdate(first + entries.size() - 1);
+    maybeCommit();
+    bcastAppend(); // one round of AppendEntries for the whole batch
+    return first;
+  }
+
   void step(RaftMessage m) {
     if (!m.to().equals(id)) {
       throw new IllegalArgumentException("message for " + m.to() + " stepped on " + id + ": " + m);

@@ -125,6 +125,26 @@ public final class RaftNode {
   }
 
   /**
+   * Proposes several commands at once, on the leader: they take consecutive indexes, are appended
+   * in one step and go out in one round of AppendEntries, which is how a driver batches under load.
+   *
+   * @param commands the commands, in order; each array is copied
+   * @return the index of the first; the others follow it
+   * @throws NotLeaderException if this node is not the leader (nothing is appended)
+   * @throws IllegalArgumentException if {@code commands} is empty
+   * @throws NullPointerException if the list or a command is null
+   */
+  public long proposeAll(List<byte[]> commands) {
+    if (commands.isEmpty()) {
+      throw new IllegalArgumentException("no commands");
+    }
+    for (byte[] c : commands) {
+      Objects.requireNonNull(c, "command");
+    }
+    return raft.proposeAll(commands);
+  }
+
+  /**
    * Tells whether {@link #ready()} has something: entries or a hard state to persist, messages to
    * send, or committed entries to apply. False while a Ready is taken and not yet advanced.
    *

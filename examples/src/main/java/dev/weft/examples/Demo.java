@@ -19,6 +19,7 @@ public final class Demo {
     SnapshotDemo.run(out);
     LocksDemo.run(out);
     RaftDemo.run(out);
+    KvDemo.run(out);
   }
 
   static void heading(PrintStream out, String title) {

@@ -181,7 +181,7 @@ final class RaftDemo {
   }
 
   /** The demo prints its own story; the cores' INFO lines would only repeat it. */
-  private enum Silent implements System.Logger {
+  enum Silent implements System.Logger {
     INSTANCE;
 
     @Override

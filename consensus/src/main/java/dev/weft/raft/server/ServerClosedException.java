@@ -1,0 +1,18 @@
+package dev.weft.raft.server;
+
+/**
+ * A proposal failed because its server was shut down (or is shutting down) before the command was
+ * applied. The command may still be committed by the rest of the cluster.
+ */
+public final class ServerClosedException extends IllegalStateException {
+  private static final long serialVersionUID = 1L;
+
+  /**
+   * Creates the exception.
+   *
+   * @param message what was shut down
+   */
+  public ServerClosedException(String message) {
+    super(message);
+  }
+}

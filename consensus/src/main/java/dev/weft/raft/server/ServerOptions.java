@@ -1,0 +1,183 @@
+package dev.weft.raft.server;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a {@link RaftServer} runs: its tick interval, how long a proposal may wait, what a follower
+ * does with a proposal, and its queue sizes. Immutable; start from {@link #defaults()} and change
+ * options with the {@code with...} methods.
+ *
+ * @param tickInterval wall-clock time per Raft tick (the core's election timeout is a number of
+ *     ticks)
+ * @param proposalTimeout how long a proposal may wait to be applied before its future fails with
+ *     {@link java.util.concurrent.TimeoutException}
+ * @param forwardProposals true: a follower forwards proposals to the leader it knows of; false: it
+ *     fails them at once with {@link dev.weft.raft.NotLeaderException} naming that leader
+ * @param drainTimeout on {@link RaftServer#close()}, how long to wait for proposals in flight
+ * @param inboxCapacity envelopes that may wait for the event loop; more are dropped, as a network
+ *     drops under load
+ * @param proposalQueueCapacity proposals that may wait for the event loop; a full queue makes
+ *     {@link RaftServer#submit} wait (back-pressure)
+ * @param maxBatch the most envelopes and proposals the loop takes before it persists, sends and
+ *     applies once for all of them
+ */
+public record ServerOptions(
+    Duration tickInterval,
+    Duration proposalTimeout,
+    boolean forwardProposals,
+    Duration drainTimeout,
+    int inboxCapacity,
+    int proposalQueueCapacity,
+    int maxBatch) {
+
+  /**
+   * Checks the options.
+   *
+   * @param tickInterval wall-clock time per tick
+   * @param proposalTimeout how long a proposal may wait
+   * @param forwardProposals whether followers forward proposals
+   * @param drainTimeout how long close waits for proposals in flight
+   * @param inboxCapacity envelopes that may wait
+   * @param proposalQueueCapacity proposals that may wait
+   * @param maxBatch the most inputs per loop iteration
+   * @throws IllegalArgumentException if a duration is not positive (drain: negative) or a size is
+   *     below 1
+   * @throws NullPointerException if a duration is null
+   */
+  public ServerOptions {
+    Objects.requireNonNull(tickInterval, "tickInterval");
+    Objects.requireNonNull(proposalTimeout, "proposalTimeout");
+    Objects.requireNonNull(drainTimeout, "drainTimeout");
+    if (tickInterval.isNegative() || tickInterval.isZero()) {
+      throw new IllegalArgumentException("tickInterval must be positive: " + tickInterval);
+    }
+    if (proposalTimeout.isNegative() || proposalTimeout.isZero()) {
+      throw new IllegalArgumentException("proposalTimeout must be positive: " + proposalTimeout);
+    }
+    if (drainTimeout.isNegative()) {
+      throw new IllegalArgumentException("drainTimeout must not be negative: " + drainTimeout);
+    }
+    if (inboxCapacity < 1 || proposalQueueCapacity < 1 || maxBatch < 1) {
+      throw new IllegalArgumentException(
+          "capacities and maxBatch must be at least 1: "
+              + inboxCapacity
+              + ", "
+              + proposalQueueCapacity
+              + ", "
+              + maxBatch);
+    }
+  }
+
+  /**
+   * The defaults: 10 ms ticks, 5 s proposal timeout, followers reject proposals, 5 s drain, 65,536
+   * queued envelopes, 8,192 queued proposals, batches of up to 4,096 inputs.
+   *
+   * @return the default options
+   */
+  public static ServerOptions defaults() {
+    return new ServerOptions(
+        Duration.ofMillis(10),
+        Duration.ofSeconds(5),
+        false,
+        Duration.ofSeconds(5),
+        65_536,
+        8192,
+        4096);
+  }
+
+  /**
+   * Returns these options with another tick interval.
+   *
+   * @param interval wall-clock time per tick
+   * @return the changed options
+   */
+  public ServerOptions withTickInterval(Duration interval) {
+    return new ServerOptions(
+        interval,
+        proposalTimeout,
+        forwardProposals,
+        drainTimeout,
+        inboxCapacity,
+        proposalQueueCapacity,
+        maxBatch);
+  }
+
+  /**
+   * Returns these options with another proposal timeout.
+   *
+   * @param timeout how long a proposal may wait
+   * @return the changed options
+   */
+  public ServerOptions withProposalTimeout(Duration timeout) {
+    return new ServerOptions(
+        tickInterval,
+        timeout,
+        forwardProposals,
+        drainTimeout,
+        inboxCapacity,
+        proposalQueueCapacity,
+        maxBatch);
+  }
+
+  /**
+   * Returns these options with followers forwarding (or rejecting) proposals.
+   *
+   * @param forward true to forward to the leader, false to reject
+   * @return the changed options
+   */
+  public ServerOptions withForwardProposals(boolean forward) {
+    return new ServerOptions(
+        tickInterval,
+        proposalTimeout,
+        forward,
+        drainTimeout,
+        inboxCapacity,
+        proposalQueueCapacity,
+        maxBatch);
+  }
+
+  /**
+   * Returns these options with another drain timeout.
+   *
+   * @param timeout how long close waits for proposals in flight
+   * @return the changed options
+   */
+  public ServerOptions withDrainTimeout(Duration timeout) {
+    return new ServerOptions(
+        tickInterval,
+        proposalTimeout,
+        forwardProposals,
+        timeout,
+        inboxCapacity,
+        proposalQueueCapacity,
+        maxBatch);
+  }
+
+  /**
+   * Returns these options with another batch bound.
+   *
+   * @param inputs the most envelopes and proposals per loop iteration
+   * @return the changed options
+   */
+  public ServerOptions withMaxBatch(int inputs) {
+    return new ServerOptions(
+        tickInterval,
+        proposalTimeout,
+        forwardProposals,
+        drainTimeout,
+        inboxCapacity,
+        proposalQueueCapacity,
+        inputs);
+  }
+
+  /**
+   * The proposal timeout in ticks, rounded up, at least one.
+   *
+   * @return ticks a proposal may wait
+   */
+  public long proposalTimeoutTicks() {
+    long tick = tickInterval.toNanos();
+    return Math.max(1, (proposalTimeout.toNanos() + tick - 1) / tick);
+  }
+}

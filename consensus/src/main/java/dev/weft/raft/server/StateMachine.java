@@ -1,0 +1,45 @@
+package dev.weft.raft.server;
+
+/**
+ * The application's replicated state: what a {@link RaftServer} applies committed commands to.
+ *
+ * <p><b>Who calls it, and on which thread.</b> Only the server's event loop (one virtual thread per
+ * server, or the thread that drives a {@link Replica} directly), never two calls at once, and every
+ * call happens-after the previous one. <b>Blocking.</b> Methods should return quickly: while one
+ * runs, the server neither ticks nor answers its peers, so a slow {@code apply} delays heartbeats
+ * and may cost the leader its leadership. <b>Durability.</b> None is required: after a crash the
+ * server starts from its storage and applies every committed command again from the start of the
+ * log (or from a snapshot when compaction lands), so a state machine held in memory rebuilds
+ * exactly.
+ *
+ * <p><b>Determinism.</b> Every replica applies the same commands in the same order, and the results
+ * must agree: {@code apply} must depend only on the state and the command (no clock, no randomness,
+ * no iteration over unordered hashes that could differ between replicas).
+ */
+public interface StateMachine {
+  /**
+   * Applies one committed command. Called once per committed entry, in index order, with no gaps
+   * (entries that carry no command, such as a new leader's no-op, are skipped).
+   *
+   * @param index the entry's log index
+   * @param command the command, as proposed; the array is the caller's, do not keep it
+   * @return the result handed to the proposer's future (may be null); ignored on other replicas
+   */
+  byte[] apply(long index, byte[] command);
+
+  /**
+   * Returns the whole state as bytes, to be restored elsewhere with {@link #restore}. Used by log
+   * compaction (a later release); the state must not change while this runs.
+   *
+   * @return an encoding of the state after the last applied command
+   */
+  byte[] snapshot();
+
+  /**
+   * Replaces the whole state with one taken by {@link #snapshot}.
+   *
+   * @param snapshot bytes returned by {@code snapshot()}
+   * @throws IllegalArgumentException if the bytes are not a snapshot of this state machine
+   */
+  void restore(byte[] snapshot);
+}

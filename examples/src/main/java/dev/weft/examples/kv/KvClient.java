@@ -1,0 +1,162 @@
+package dev.weft.examples.kv;
+
+import dev.weft.raft.NotLeaderException;
+import dev.weft.raft.server.RaftServer;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A client of the replicated map, for servers in this JVM: numbers its requests, sends each to the
+ * server it believes leads, and retries with the same number on another server when an attempt
+ * fails or times out, so that the map's deduplication makes every request take effect at most once.
+ * One request at a time (not thread-safe; use one client per thread).
+ */
+public final class KvClient {
+  private final long id;
+  private final Map<String, RaftServer> servers = new LinkedHashMap<>();
+  private final List<String> ids;
+  private final Duration attemptTimeout;
+  private final Duration deadline;
+  private long seq;
+  private String target;
+  private int next;
+
+  /**
+   * Creates a client.
+   *
+   * @param id the client's id, unique among clients of the map
+   * @param servers the servers of the cluster
+   * @param attemptTimeout how long one attempt waits before trying another server
+   * @param deadline how long a request may take in all before it fails
+   * @throws IllegalArgumentException if there are no servers
+   */
+  public KvClient(long id, List<RaftServer> servers, Duration attemptTimeout, Duration deadline) {
+    if (servers.isEmpty()) {
+      throw new IllegalArgumentException("no servers");
+    }
+    this.id = id;
+    for (RaftServer s : servers) {
+      this.servers.put(s.id(), s);
+    }
+    this.ids = List.copyOf(this.servers.keySet());
+    this.attemptTimeout = Objects.requireNonNull(attemptTimeout, "attemptTimeout");
+    this.deadline = Objects.requireNonNull(deadline, "deadline");
+    this.target = ids.get(0);
+  }
+
+  /**
+   * Reads a key.
+   *
+   * @param key the key
+   * @return its value, or null if absent
+   * @throws TimeoutException if no server answered within the deadline (nothing was changed)
+   * @throws InterruptedException if interrupted
+   */
+  public String get(String key) throws TimeoutException, InterruptedException {
+    return execute(KvCommand.Kind.GET, key, null, null).value();
+  }
+
+  /**
+   * Sets a key.
+   *
+   * @param key the key
+   * @param value its new value
+   * @throws TimeoutException if no answer came within the deadline (the write may or may not have
+   *     taken effect)
+   * @throws InterruptedException if interrupted
+   */
+  public void put(String key, String value) throws TimeoutException, InterruptedException {
+    execute(KvCommand.Kind.PUT, key, value, null);
+  }
+
+  /**
+   * Appends to a key's value.
+   *
+   * @param key the key
+   * @param value what to append
+   * @throws TimeoutException if no answer came within the deadline (see {@link #put})
+   * @throws InterruptedException if interrupted
+   */
+  public void append(String key, String value) throws TimeoutException, InterruptedException {
+    execute(KvCommand.Kind.APPEND, key, value, null);
+  }
+
+  /**
+   * Removes a key.
+   *
+   * @param key the key
+   * @return whether it was there
+   * @throws TimeoutException if no answer came within the deadline (see {@link #put})
+   * @throws InterruptedException if interrupted
+   */
+  public boolean delete(String key) throws TimeoutException, InterruptedException {
+    return execute(KvCommand.Kind.DELETE, key, null, null).ok();
+  }
+
+  /**
+   * Sets a key if its value is {@code expected}.
+   *
+   * @param key the key
+   * @param expected the value it must have (null: absent)
+   * @param value the new value
+   * @return whether it was set
+   * @throws TimeoutException if no answer came within the deadline (see {@link #put})
+   * @throws InterruptedException if interrupted
+   */
+  public boolean compareAndSet(String key, String expected, String value)
+      throws TimeoutException, InterruptedException {
+    return execute(KvCommand.Kind.CAS, key, value, expected).ok();
+  }
+
+  /**
+   * Runs one request to completion, retrying as the class comment says.
+   *
+   * @param kind the operation
+   * @param key the key
+   * @param value the value, for put, append and cas
+   * @param expected the expected value, for cas
+   * @return the result
+   * @throws TimeoutException if no answer came within the deadline
+   * @throws InterruptedException if interrupted
+   */
+  public KvResult execute(KvCommand.Kind kind, String key, String value, String expected)
+      throws TimeoutException, InterruptedException {
+    byte[] command = new KvCommand(id, ++seq, kind, key, value, expected).encode();
+    long end = System.nanoTime() + deadline.toNanos();
+    while (System.nanoTime() - end < 0) {
+      RaftServer server = servers.get(target);
+      try {
+        byte[] result = server.submit(command).get(attemptTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        return KvResult.decode(result);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof NotLeaderException n
+            && n.leader() != null
+            && servers.containsKey(n.leader())
+            && !n.leader().equals(target)) {
+          target = n.leader();
+          continue;
+        }
+        Thread.sleep(5); // no leader known yet, or the server is gone: let an election finish
+      } catch (TimeoutException e) {
+        // the command may still be applied; the retry below carries the same number
+      }
+      target = ids.get(next++ % ids.size());
+    }
+    throw new TimeoutException("request " + seq + " of client " + id + " not answered");
+  }
+
+  /**
+   * The server this client will try first.
+   *
+   * @return a server id
+   */
+  public String target() {
+    return target;
+  }
+}
