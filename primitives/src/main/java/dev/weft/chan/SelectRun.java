@@ -37,6 +37,9 @@ final class SelectRun<R> {
   private final Clause.Timeout<? extends R> timeoutClause;
   private final boolean ordered;
 
+  /** A ring-channel clause whose wake-up we hold and may have to pass on, or -1. */
+  private int wokenBy = -1;
+
   @SuppressWarnings("unchecked")
   SelectRun(SelectClause<? extends R>[] clauses, boolean ordered) {
     Objects.requireNonNull(clauses, "clauses");
@@ -78,68 +81,91 @@ final class SelectRun<R> {
     }
   }
 
+  /**
+   * Runs the select and its continuation.
+   *
+   * <p>This method is deliberately small, and the select itself ({@link #select}) is a separate
+   * method that returns the completed clause: HotSpot C2 of JDK 25.0.3 crashes (SIGSEGV in {@code
+   * Compile::final_graph_reshaping_walk}, a safepoint whose debug info holds a null input) when it
+   * compiles the earlier single-method shape, where one local merged the {@link Outcome} allocated
+   * here with the outcomes returned by {@link #poll} and {@link #register}, and stayed live, read
+   * by the {@code finally} block that javac copies onto every exit. Keep the allocation out of this
+   * method and {@link #select} too large to inline (over {@code FreqInlineSize}, 325 bytes).
+   */
   R run() throws InterruptedException {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
-    boolean timed = timeoutClause != null;
-    long deadline = timed ? Durations.deadline(timeoutClause.nanos) : 0L;
-    int wokenBy = -1; // a ring-channel clause whose wake-up we hold and may have to pass on
     Outcome<R> done = null;
     try {
-      while (true) {
-        int[] order = pollOrder();
-        for (int i : order) {
-          done = poll(channelClauses[i]);
-          if (done != null) {
-            return done.result();
-          }
-        }
-        if (defaultClause != null) {
-          return defaultClause.then.get();
-        }
-        if (timed && (timeoutClause.nanos == 0 || deadline - System.nanoTime() <= 0)) {
-          return timeoutClause.then.get();
-        }
-        Parker parker = new Parker();
-        Waiter[] waiters = new Waiter[channelClauses.length];
-        done = register(order, parker, waiters);
-        if (done != null) {
-          return done.result();
-        }
-        if (waiters.length > 0 && waiters[0] == null) {
-          continue; // a ring channel became ready while registering: poll again
-        }
-        int outcome = parker.await(timed, deadline, true);
-        for (int i = 0; i < waiters.length; i++) {
-          if (i != outcome) {
-            waiters[i].channel.unregister(waiters[i], isSend(channelClauses[i]));
-          }
-        }
-        if (outcome == Parker.INTERRUPTED) {
-          throw new InterruptedException();
-        }
-        if (outcome == Parker.TIMED_OUT) {
-          return timeoutClause.then.get();
-        }
-        Clause<? extends R> clause = channelClauses[outcome];
-        if (channelOf(clause).partnersComplete()) {
-          Waiter won = waiters[outcome];
-          if (clause instanceof Clause.Send<? extends R> && won.item == AbstractChannel.CLOSED) {
-            throw won.channel.closedException("channel closed while sending in select");
-          }
-          done = new Outcome<>(clause, won.item);
-          return done.result();
-        }
-        if (wokenBy >= 0) {
-          passOn(wokenBy); // only the newest wake-up is still ours to use
-        }
-        wokenBy = outcome;
+      done = select();
+      if (done != null) {
+        return done.result();
       }
+      // Only a select with a default or a timeout gives up, and one with a default never waits.
+      return defaultClause != null ? defaultClause.then.get() : timeoutClause.then.get();
     } finally {
       if (wokenBy >= 0 && (done == null || done.clause() != channelClauses[wokenBy])) {
         passOn(wokenBy);
       }
+    }
+  }
+
+  /**
+   * Polls, registers and waits until a channel clause completes (returned) or the default or the
+   * timeout is due (null). The continuation is left to the caller, which runs it after every lock
+   * is released and then passes on a wake-up that {@link #wokenBy} still holds.
+   */
+  private Outcome<R> select() throws InterruptedException {
+    boolean timed = timeoutClause != null;
+    long deadline = timed ? Durations.deadline(timeoutClause.nanos) : 0L;
+    while (true) {
+      int[] order = pollOrder();
+      for (int i : order) {
+        Outcome<R> done = poll(channelClauses[i]);
+        if (done != null) {
+          return done;
+        }
+      }
+      if (defaultClause != null) {
+        return null;
+      }
+      if (timed && (timeoutClause.nanos == 0 || deadline - System.nanoTime() <= 0)) {
+        return null;
+      }
+      Parker parker = new Parker();
+      Waiter[] waiters = new Waiter[channelClauses.length];
+      Outcome<R> done = register(order, parker, waiters);
+      if (done != null) {
+        return done;
+      }
+      if (waiters.length > 0 && waiters[0] == null) {
+        continue; // a ring channel became ready while registering: poll again
+      }
+      int outcome = parker.await(timed, deadline, true);
+      for (int i = 0; i < waiters.length; i++) {
+        if (i != outcome) {
+          waiters[i].channel.unregister(waiters[i], isSend(channelClauses[i]));
+        }
+      }
+      if (outcome == Parker.INTERRUPTED) {
+        throw new InterruptedException();
+      }
+      if (outcome == Parker.TIMED_OUT) {
+        return null;
+      }
+      Clause<? extends R> clause = channelClauses[outcome];
+      if (channelOf(clause).partnersComplete()) {
+        Waiter won = waiters[outcome];
+        if (clause instanceof Clause.Send<? extends R> && won.item == AbstractChannel.CLOSED) {
+          throw won.channel.closedException("channel closed while sending in select");
+        }
+        return new Outcome<>(clause, won.item);
+      }
+      if (wokenBy >= 0) {
+        passOn(wokenBy); // only the newest wake-up is still ours to use
+      }
+      wokenBy = outcome;
     }
   }
 
