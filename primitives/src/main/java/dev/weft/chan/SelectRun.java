@@ -37,9 +37,6 @@ final class SelectRun<R> {
   private final Clause.Timeout<? extends R> timeoutClause;
   private final boolean ordered;
 
-  /** A ring-channel clause whose wake-up we hold and may have to pass on, or -1. */
-  private int wokenBy = -1;
-
   @SuppressWarnings("unchecked")
   SelectRun(SelectClause<? extends R>[] clauses, boolean ordered) {
     Objects.requireNonNull(clauses, "clauses");
@@ -71,101 +68,96 @@ final class SelectRun<R> {
     this.ordered = ordered;
   }
 
-  /** A completed clause: its continuation runs only after every lock is released. */
-  private record Outcome<R>(Clause<? extends R> clause, Object item) {
-    R result() {
-      if (clause instanceof Clause.Send<? extends R> s) {
-        return s.then.get();
-      }
-      return ((Clause.Receive<? extends R>) clause).complete(item);
+  /**
+   * The item a completed receive clause took (set by {@link #poll}, {@link #attemptLocked} and the
+   * wake-up path, read by {@link #result}); a select run is confined to its thread.
+   */
+  private Object item;
+
+  /**
+   * Runs the continuation of clause {@code i}, which has completed with {@link #item}; called only
+   * after every lock is released.
+   */
+  private R result(int i) {
+    Clause<? extends R> clause = channelClauses[i];
+    if (clause instanceof Clause.Send<? extends R> s) {
+      return s.then.get();
     }
+    return ((Clause.Receive<? extends R>) clause).complete(item);
   }
 
   /**
    * Runs the select and its continuation.
    *
-   * <p>This method is deliberately small, and the select itself ({@link #select}) is a separate
-   * method that returns the completed clause: HotSpot C2 of JDK 25.0.3 crashes (SIGSEGV in {@code
-   * Compile::final_graph_reshaping_walk}, a safepoint whose debug info holds a null input) when it
-   * compiles the earlier single-method shape, where one local merged the {@link Outcome} allocated
-   * here with the outcomes returned by {@link #poll} and {@link #register}, and stayed live, read
-   * by the {@code finally} block that javac copies onto every exit. Keep the allocation out of this
-   * method and {@link #select} too large to inline (over {@code FreqInlineSize}, 325 bytes).
+   * <p>Completed clauses are reported by index, with the item in a field, and nothing is allocated
+   * per outcome: besides saving the allocation, this keeps away from a crash of HotSpot C2 in JDK
+   * 25.0.3 ({@code Compile::final_graph_reshaping_walk}, a safepoint whose debug info holds a null
+   * input), seen when this method merged an allocated outcome with the outcomes of the calls in one
+   * local that stayed live into the {@code finally} block.
    */
   R run() throws InterruptedException {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
-    Outcome<R> done = null;
-    try {
-      done = select();
-      if (done != null) {
-        return done.result();
-      }
-      // Only a select with a default or a timeout gives up, and one with a default never waits.
-      return defaultClause != null ? defaultClause.then.get() : timeoutClause.then.get();
-    } finally {
-      if (wokenBy >= 0 && (done == null || done.clause() != channelClauses[wokenBy])) {
-        passOn(wokenBy);
-      }
-    }
-  }
-
-  /**
-   * Polls, registers and waits until a channel clause completes (returned) or the default or the
-   * timeout is due (null). The continuation is left to the caller, which runs it after every lock
-   * is released and then passes on a wake-up that {@link #wokenBy} still holds.
-   */
-  private Outcome<R> select() throws InterruptedException {
     boolean timed = timeoutClause != null;
     long deadline = timed ? Durations.deadline(timeoutClause.nanos) : 0L;
-    while (true) {
-      int[] order = pollOrder();
-      for (int i : order) {
-        Outcome<R> done = poll(channelClauses[i]);
-        if (done != null) {
-          return done;
+    int wokenBy = -1; // a ring-channel clause whose wake-up we hold and may have to pass on
+    int done = -1; // the clause that completed
+    try {
+      while (true) {
+        int[] order = pollOrder();
+        for (int i : order) {
+          if (poll(channelClauses[i])) {
+            done = i;
+            return result(i);
+          }
         }
-      }
-      if (defaultClause != null) {
-        return null;
-      }
-      if (timed && (timeoutClause.nanos == 0 || deadline - System.nanoTime() <= 0)) {
-        return null;
-      }
-      Parker parker = new Parker();
-      Waiter[] waiters = new Waiter[channelClauses.length];
-      Outcome<R> done = register(order, parker, waiters);
-      if (done != null) {
-        return done;
-      }
-      if (waiters.length > 0 && waiters[0] == null) {
-        continue; // a ring channel became ready while registering: poll again
-      }
-      int outcome = parker.await(timed, deadline, true);
-      for (int i = 0; i < waiters.length; i++) {
-        if (i != outcome) {
-          waiters[i].channel.unregister(waiters[i], isSend(channelClauses[i]));
+        if (defaultClause != null) {
+          return defaultClause.then.get();
         }
-      }
-      if (outcome == Parker.INTERRUPTED) {
-        throw new InterruptedException();
-      }
-      if (outcome == Parker.TIMED_OUT) {
-        return null;
-      }
-      Clause<? extends R> clause = channelClauses[outcome];
-      if (channelOf(clause).partnersComplete()) {
-        Waiter won = waiters[outcome];
-        if (clause instanceof Clause.Send<? extends R> && won.item == AbstractChannel.CLOSED) {
-          throw won.channel.closedException("channel closed while sending in select");
+        if (timed && (timeoutClause.nanos == 0 || deadline - System.nanoTime() <= 0)) {
+          return timeoutClause.then.get();
         }
-        return new Outcome<>(clause, won.item);
+        Parker parker = new Parker();
+        Waiter[] waiters = new Waiter[channelClauses.length];
+        done = register(order, parker, waiters);
+        if (done >= 0) {
+          return result(done);
+        }
+        if (waiters.length > 0 && waiters[0] == null) {
+          continue; // a ring channel became ready while registering: poll again
+        }
+        int outcome = parker.await(timed, deadline, true);
+        for (int i = 0; i < waiters.length; i++) {
+          if (i != outcome) {
+            waiters[i].channel.unregister(waiters[i], isSend(channelClauses[i]));
+          }
+        }
+        if (outcome == Parker.INTERRUPTED) {
+          throw new InterruptedException();
+        }
+        if (outcome == Parker.TIMED_OUT) {
+          return timeoutClause.then.get();
+        }
+        Clause<? extends R> clause = channelClauses[outcome];
+        if (channelOf(clause).partnersComplete()) {
+          Waiter won = waiters[outcome];
+          if (clause instanceof Clause.Send<? extends R> && won.item == AbstractChannel.CLOSED) {
+            throw won.channel.closedException("channel closed while sending in select");
+          }
+          item = won.item;
+          done = outcome;
+          return result(outcome);
+        }
+        if (wokenBy >= 0) {
+          passOn(wokenBy); // only the newest wake-up is still ours to use
+        }
+        wokenBy = outcome;
       }
-      if (wokenBy >= 0) {
-        passOn(wokenBy); // only the newest wake-up is still ours to use
+    } finally {
+      if (wokenBy >= 0 && done != wokenBy) {
+        passOn(wokenBy);
       }
-      wokenBy = outcome;
     }
   }
 
@@ -192,33 +184,40 @@ final class SelectRun<R> {
     return order;
   }
 
-  /** Tries one clause with the channel's own non-blocking operation. */
-  private Outcome<R> poll(Clause<? extends R> clause) {
+  /** Tries one clause with the channel's own non-blocking operation; true if it completed. */
+  private boolean poll(Clause<? extends R> clause) {
     if (clause instanceof Clause.Send<? extends R> s) {
-      return s.channel.offerNow(s.value) ? new Outcome<>(clause, null) : null;
+      return s.channel.offerNow(s.value);
     }
-    Object item = ((Clause.Receive<? extends R>) clause).channel.pollNow();
-    return item == AbstractChannel.EMPTY ? null : new Outcome<>(clause, item);
+    Object got = ((Clause.Receive<? extends R>) clause).channel.pollNow();
+    if (got == AbstractChannel.EMPTY) {
+      return false;
+    }
+    item = got;
+    return true;
   }
 
   /** With the clause's channel locked: completes a lock-based clause if it can proceed now. */
-  private Outcome<R> attemptLocked(Clause<? extends R> clause) {
+  private boolean attemptLocked(Clause<? extends R> clause) {
     if (clause instanceof Clause.Send<? extends R> s) {
-      return s.channel.sendLocked(s.value) ? new Outcome<>(clause, null) : null;
+      return s.channel.sendLocked(s.value);
     }
-    Object item = ((Clause.Receive<? extends R>) clause).channel.receiveLocked();
-    return item == AbstractChannel.EMPTY ? null : new Outcome<>(clause, item);
+    Object got = ((Clause.Receive<? extends R>) clause).channel.receiveLocked();
+    if (got == AbstractChannel.EMPTY) {
+      return false;
+    }
+    item = got;
+    return true;
   }
 
   /**
    * Locks every channel, polls the lock-based clauses again, and registers a waiter per clause.
-   * Returns a completed clause, or null with {@code waiters} filled (registered) or left empty
-   * (withdrawn because a ring channel became ready).
+   * Returns the index of a completed clause, or -1 with {@code waiters} filled (registered) or left
+   * empty (withdrawn because a ring channel became ready).
    */
-  private Outcome<R> register(int[] order, Parker parker, Waiter[] waiters) {
+  private int register(int[] order, Parker parker, Waiter[] waiters) {
     AbstractChannel<?>[] locks = lockOrder();
     Waiter[] wakes = new Waiter[locks.length];
-    Outcome<R> done = null;
     boolean anyRing = false;
     for (AbstractChannel<?> ch : locks) {
       ch.lock();
@@ -226,9 +225,8 @@ final class SelectRun<R> {
     }
     try {
       for (int i : order) {
-        done = attemptLocked(channelClauses[i]);
-        if (done != null) {
-          return done;
+        if (attemptLocked(channelClauses[i])) {
+          return i;
         }
       }
       // Enqueue in poll order: a partner takes the first waiter of a queue, so with two clauses
@@ -248,11 +246,11 @@ final class SelectRun<R> {
               waiters[j].channel.unregisterLocked(waiters[j], isSend(channelClauses[j]));
               waiters[j] = null;
             }
-            return null;
+            return -1;
           }
         }
       }
-      return null;
+      return -1;
     } finally {
       for (int i = locks.length - 1; i >= 0; i--) {
         wakes[i] = locks[i].takeWake();

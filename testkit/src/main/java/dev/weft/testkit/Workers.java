@@ -144,9 +144,19 @@ public final class Workers implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     List<String> stuck = new ArrayList<>();
     for (Thread t : threads) {
-      long left = deadline - System.nanoTime();
-      if (left > 0) {
-        t.join(Duration.ofNanos(left));
+      // join can return a moment before isAlive() turns false (seen with virtual threads, whose
+      // termination is signalled before their state is final): join again until the deadline
+      while (t.isAlive()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        if (!t.join(Duration.ofNanos(left))) {
+          break;
+        }
+        if (t.isAlive()) {
+          Thread.onSpinWait();
+        }
       }
       if (t.isAlive()) {
         stuck.add(t.getName() + " " + t.getState());
