@@ -43,7 +43,9 @@ final class WeftCluster implements Cluster {
     for (String id : ids) {
       servers.add(
           RaftServer.start(
-              new RaftConfig(id, ids, 10, 1, id.hashCode()),
+              // election timeout 1-2 s and heartbeats every 100 ms, near MicroRaft's settings, so
+              // that a long GC pause under load does not depose the leader mid-measurement
+              new RaftConfig(id, ids, 100, 10, id.hashCode()),
               new MemoryStorage(),
               new CountingMachine(),
               network.endpoint(id),
@@ -52,12 +54,13 @@ final class WeftCluster implements Cluster {
     leader = awaitLeader();
   }
 
+  /** Waits until every server names the same leader, and that leader has committed a command. */
   private RaftServer awaitLeader() throws InterruptedException {
     for (int i = 0; i < 2000; i++) {
       for (RaftServer s : servers) {
-        if (s.status().role() == Role.LEADER) {
-          // let the no-op of the new term commit before measuring
-          s.submit(new byte[1]).join();
+        if (s.status().role() == Role.LEADER
+            && servers.stream().allMatch(o -> s.id().equals(o.status().leader()))
+            && s.submit(new byte[1]).handle((r, e) -> e == null).join()) {
           return s;
         }
       }
