@@ -52,8 +52,8 @@ public final class ChannelReport {
               null,
               null,
               "BenchmarkPingPong"),
-          new Shape("select over 2", "SelectBench", null, "2", "BenchmarkSelect2"),
-          new Shape("select over 4", "SelectBench", null, "4", null));
+          new Shape("select over 2", "SelectBench.sendAndReceive", null, "2", "BenchmarkSelect2"),
+          new Shape("select over 4", "SelectBench.sendAndReceive", null, "4", null));
 
   static final List<String> IMPLS = List.of("weft", "jox", "jdk", "ltq");
 
