@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * A client of the replicated map, for servers in this JVM: numbers its requests, sends each to the
@@ -19,7 +20,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class KvClient {
   private final long id;
-  private final Map<String, RaftServer> servers = new LinkedHashMap<>();
+  private final Function<String, RaftServer> servers;
   private final List<String> ids;
   private final Duration attemptTimeout;
   private final Duration deadline;
@@ -37,17 +38,47 @@ public final class KvClient {
    * @throws IllegalArgumentException if there are no servers
    */
   public KvClient(long id, List<RaftServer> servers, Duration attemptTimeout, Duration deadline) {
-    if (servers.isEmpty()) {
+    this(id, ids(servers), byId(servers)::get, attemptTimeout, deadline);
+  }
+
+  /**
+   * Creates a client that looks servers up by id on every attempt, so that it follows servers that
+   * are restarted (a new {@link RaftServer} under the same id).
+   *
+   * @param id the client's id, unique among clients of the map
+   * @param ids the ids of the cluster's servers
+   * @param servers the running server with an id, or null while it is down
+   * @param attemptTimeout how long one attempt waits before trying another server
+   * @param deadline how long a request may take in all before it fails
+   * @throws IllegalArgumentException if there are no servers
+   */
+  public KvClient(
+      long id,
+      List<String> ids,
+      Function<String, RaftServer> servers,
+      Duration attemptTimeout,
+      Duration deadline) {
+    if (ids.isEmpty()) {
       throw new IllegalArgumentException("no servers");
     }
     this.id = id;
-    for (RaftServer s : servers) {
-      this.servers.put(s.id(), s);
-    }
-    this.ids = List.copyOf(this.servers.keySet());
+    this.ids = List.copyOf(ids);
+    this.servers = Objects.requireNonNull(servers, "servers");
     this.attemptTimeout = Objects.requireNonNull(attemptTimeout, "attemptTimeout");
     this.deadline = Objects.requireNonNull(deadline, "deadline");
-    this.target = ids.get(0);
+    this.target = this.ids.get(0);
+  }
+
+  private static List<String> ids(List<RaftServer> servers) {
+    return servers.stream().map(RaftServer::id).toList();
+  }
+
+  private static Map<String, RaftServer> byId(List<RaftServer> servers) {
+    Map<String, RaftServer> m = new LinkedHashMap<>();
+    for (RaftServer s : servers) {
+      m.put(s.id(), s);
+    }
+    return m;
   }
 
   /**
@@ -133,14 +164,18 @@ public final class KvClient {
       if (attempt > 1) {
         Thread.sleep(1); // hints can chase each other while an election settles
       }
-      RaftServer server = servers.get(target);
+      RaftServer server = servers.apply(target);
+      if (server == null) {
+        target = ids.get(next++ % ids.size()); // down: try another
+        continue;
+      }
       try {
         byte[] result = server.submit(command).get(attemptTimeout.toNanos(), TimeUnit.NANOSECONDS);
         return KvResult.decode(result);
       } catch (ExecutionException e) {
         if (e.getCause() instanceof NotLeaderException n
             && n.leader() != null
-            && servers.containsKey(n.leader())
+            && ids.contains(n.leader())
             && !n.leader().equals(target)) {
           target = n.leader();
           continue;

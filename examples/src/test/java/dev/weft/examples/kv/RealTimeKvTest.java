@@ -47,7 +47,8 @@ class RealTimeKvTest {
   private final ServerOptions options =
       ServerOptions.defaults()
           .withTickInterval(Duration.ofMillis(5))
-          .withProposalTimeout(Duration.ofMillis(500));
+          .withProposalTimeout(Duration.ofMillis(500))
+          .withDrainTimeout(Duration.ofMillis(200));
 
   private RaftServer start(String id, long seed) {
     Set<String> seen = new HashSet<>();
@@ -88,6 +89,7 @@ class RealTimeKvTest {
     History<KeyValueModel.Op, KeyValueModel.Result> history = new History<>(System::nanoTime);
     long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
     int[] completed = new int[4];
+    int[] restarts = {0};
     try (Workers workers = new Workers(ThreadKind.VIRTUAL, Duration.ofSeconds(60))) {
       workers.startAll(
           "client",
@@ -130,7 +132,7 @@ class RealTimeKvTest {
               () -> {
                 while (System.nanoTime() - end < 0) {
                   Thread.sleep(300);
-                  switch (random.nextInt(3)) {
+                  switch (random.nextInt(4)) {
                     case 0 -> {
                       for (RaftServer s : snapshotOfServers()) {
                         if (s.status().role() == Role.LEADER) {
@@ -142,6 +144,14 @@ class RealTimeKvTest {
                       List<String> side = new ArrayList<>(IDS);
                       Collections.shuffle(side, random);
                       network.partition(List.of(side.subList(0, 2)));
+                    }
+                    case 2 -> {
+                      // restart a server from its storage: a new state machine replays the log
+                      String id = IDS.get(random.nextInt(IDS.size()));
+                      RaftServer old = servers.remove(id);
+                      old.close();
+                      restarts[0]++;
+                      start(id, seed + restarts[0]);
                     }
                     default -> network.heal();
                   }
@@ -159,7 +169,12 @@ class RealTimeKvTest {
     for (int n : completed) {
       total += n;
     }
-    System.out.println("RealTimeKvTest: " + total + " operations completed, linearizable");
+    System.out.println(
+        "RealTimeKvTest: "
+            + total
+            + " operations completed, linearizable; "
+            + restarts[0]
+            + " server restarts");
     assertTrue(total > 50, "too few operations completed: " + total);
     for (RaftServer s : snapshotOfServers()) {
       s.close();
