@@ -19,9 +19,9 @@ import java.util.ResourceBundle;
 import java.util.function.BooleanSupplier;
 
 /**
- * dev.weft.raft: five Raft cores driven by hand on one thread (the next part of weft adds a driver
- * and a transport): they elect a leader, replicate commands, survive the leader's crash, and the
- * old leader, restarted from its storage, rebuilds its state and catches up.
+ * dev.weft.raft: five Raft cores driven by hand on one thread (section 9 runs them under the driver
+ * instead): they elect a leader, replicate commands, survive the leader's crash, and the old
+ * leader, restarted from its storage, rebuilds its state and catches up.
  */
 final class RaftDemo {
   private static final List<String> IDS = List.of("n1", "n2", "n3", "n4", "n5");
