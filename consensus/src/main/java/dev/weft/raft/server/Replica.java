@@ -343,7 +343,15 @@ public final class Replica {
       return;
     }
     applied = e.index();
-    byte[] result = e.isEmpty() ? null : stateMachine.apply(e.index(), e.data());
+    byte[] result = null;
+    RuntimeException rejected = null;
+    if (!e.isEmpty()) {
+      try {
+        result = stateMachine.apply(e.index(), e.data());
+      } catch (RuntimeException ex) {
+        rejected = ex; // the command is refused alike on every replica; the log goes on
+      }
+    }
     while (!proposed.isEmpty() && proposed.peekFirst().index < e.index()) {
       // cannot happen while indexes stay ordered; a guard so that no future waits forever
       proposed
@@ -355,7 +363,9 @@ public final class Replica {
       return;
     }
     Pending p = proposed.pollFirst();
-    if (p.term == e.term()) {
+    if (p.term == e.term() && rejected != null) {
+      p.future.completeExceptionally(rejected);
+    } else if (p.term == e.term()) {
       p.future.complete(result);
     } else {
       p.future.completeExceptionally(

@@ -24,6 +24,9 @@ public interface StateMachine {
    * @param index the entry's log index
    * @param command the command, as proposed; the array is the caller's, do not keep it
    * @return the result handed to the proposer's future (may be null); ignored on other replicas
+   * @throws RuntimeException to refuse a command (say, one that does not decode): the proposer's
+   *     future fails with the exception and the server goes on with the next entry. The state must
+   *     then be unchanged, and every replica must refuse the same command the same way.
    */
   byte[] apply(long index, byte[] command);
 

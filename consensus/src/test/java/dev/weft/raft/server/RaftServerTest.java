@@ -72,6 +72,21 @@ class RaftServerTest {
   }
 
   @Test
+  void aRefusedCommandFailsItsFutureAndTheServerGoesOn() throws Exception {
+    try (TestCluster c = new TestCluster(3, TestCluster.fast()).startAll()) {
+      RaftServer leader = c.awaitLeader(WAIT);
+      Throwable t = failureOf(leader.submit(bytes("!")));
+      assertInstanceOf(IllegalArgumentException.class, t);
+      byte[] next = leader.submit(bytes("after")).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      assertTrue(ByteBuffer.wrap(next).getLong() > 0);
+      awaitApplied(c, 1);
+      for (TestCluster.LogMachine m : c.machines.values()) {
+        assertTrue(m.applied().stream().noneMatch(a -> a.endsWith(":!")), m.applied().toString());
+      }
+    }
+  }
+
+  @Test
   void followerRejectsWithTheLeadersId() throws Exception {
     try (TestCluster c = new TestCluster(3, TestCluster.fast()).startAll()) {
       RaftServer leader = c.awaitLeader(WAIT);

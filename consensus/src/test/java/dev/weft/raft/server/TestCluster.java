@@ -19,6 +19,9 @@ final class TestCluster implements AutoCloseable {
 
     @Override
     public synchronized byte[] apply(long index, byte[] command) {
+      if (command.length == 1 && command[0] == '!') {
+        throw new IllegalArgumentException("refused: " + index);
+      }
       applied.add(index + ":" + new String(command, java.nio.charset.StandardCharsets.UTF_8));
       return ByteBuffer.allocate(8).putLong(index).array();
     }
