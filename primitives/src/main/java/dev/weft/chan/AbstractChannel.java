@@ -188,6 +188,19 @@ abstract sealed class AbstractChannel<T> implements Channel<T> permits LockChann
   // ---------------------------------------------------------------------------------------------
   // What each implementation provides
 
+  /**
+   * Wakes a chain of waiters claimed under the lock (linked through {@code next}), after the lock
+   * is released: a woken thread must not find the channel still locked.
+   */
+  static void wakeChain(Waiter woken) {
+    while (woken != null) {
+      Waiter next = woken.next;
+      woken.next = null;
+      woken.parker.wake();
+      woken = next;
+    }
+  }
+
   /** Sends, waiting if needed; false only on timeout. Checks the interrupt status first. */
   abstract boolean sendImpl(Object value, boolean timed, long deadline) throws InterruptedException;
 

@@ -250,12 +250,7 @@ final class LockChannel<T> extends AbstractChannel<T> {
     } finally {
       unlock();
     }
-    while (woken != null) {
-      Waiter next = woken.next;
-      woken.next = null;
-      woken.parker.wake();
-      woken = next;
-    }
+    wakeChain(woken);
   }
 
   @Override

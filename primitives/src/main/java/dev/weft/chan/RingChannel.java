@@ -470,12 +470,7 @@ final class RingChannel<T> extends AbstractChannel<T> {
     } finally {
       unlock();
     }
-    while (woken != null) {
-      Waiter next = woken.next;
-      woken.next = null;
-      woken.parker.wake();
-      woken = next;
-    }
+    wakeChain(woken);
   }
 
   // ---------------------------------------------------------------------------------------------
