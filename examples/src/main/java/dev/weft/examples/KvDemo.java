@@ -185,17 +185,11 @@ final class KvDemo {
                   ? KvCommand.Kind.PUT
                   : pick == 2 ? KvCommand.Kind.APPEND : KvCommand.Kind.CAS;
       String value = kind == KvCommand.Kind.GET ? null : "c" + n + "." + (++seq) + ";";
-      KeyValueModel.Op op =
-          switch (kind) {
-            case GET -> KeyValueModel.Op.get(key);
-            case PUT -> KeyValueModel.Op.put(key, value);
-            case APPEND -> KeyValueModel.Op.append(key, value);
-            default -> KeyValueModel.Op.cas(key, null, value);
-          };
+      KeyValueModel.Op op = KvCommand.model(kind, key, value, null);
       var call = history.invoke(n, op);
       try {
         KvResult r = client.execute(kind, key, value, null);
-        call.ok(new KeyValueModel.Result(r.value(), r.ok()));
+        call.ok(r.toModel());
         done.incrementAndGet();
       } catch (TimeoutException e) {
         call.unknown();

@@ -1,5 +1,6 @@
 package dev.weft.examples.kv;
 
+import dev.weft.testkit.lin.KeyValueModel;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -57,6 +58,34 @@ public record KvCommand(
     if (needsValue != (value != null)) {
       throw new IllegalArgumentException(kind + (needsValue ? " needs" : " takes no") + " value");
     }
+  }
+
+  /**
+   * The operation as the testkit's sequential model of a map sees it, for checking histories.
+   *
+   * @return the model's operation
+   */
+  public KeyValueModel.Op toModel() {
+    return model(kind, key, value, expected);
+  }
+
+  /**
+   * The model's operation for a request a client is about to make.
+   *
+   * @param kind the operation
+   * @param key the key
+   * @param value the value, for put, append and cas
+   * @param expected the expected value, for cas
+   * @return the model's operation
+   */
+  public static KeyValueModel.Op model(Kind kind, String key, String value, String expected) {
+    return switch (kind) {
+      case GET -> KeyValueModel.Op.get(key);
+      case PUT -> KeyValueModel.Op.put(key, value);
+      case APPEND -> KeyValueModel.Op.append(key, value);
+      case DELETE -> KeyValueModel.Op.delete(key);
+      case CAS -> KeyValueModel.Op.cas(key, expected, value);
+    };
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.weft.examples.kv;
 
+import dev.weft.testkit.lin.KeyValueModel;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -15,6 +16,15 @@ import java.io.UncheckedIOException;
  * @param ok false for a cas that did not swap or a delete of an absent key
  */
 public record KvResult(String value, boolean ok) {
+  /**
+   * The result as the testkit's sequential model of a map sees it, for checking histories.
+   *
+   * @return the model's result
+   */
+  public KeyValueModel.Result toModel() {
+    return new KeyValueModel.Result(value, ok);
+  }
+
   /**
    * Encodes the result.
    *

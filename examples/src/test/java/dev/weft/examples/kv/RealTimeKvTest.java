@@ -106,19 +106,13 @@ class RealTimeKvTest {
               String key = KEYS.get(r.nextInt(KEYS.size()));
               String v = "c" + i + "." + r.nextInt(1_000_000);
               KvCommand.Kind kind = KvCommand.Kind.values()[r.nextInt(5)];
-              KvCommand probe =
-                  new KvCommand(
-                      i + 1,
-                      1,
-                      kind,
-                      key,
-                      kind == KvCommand.Kind.GET || kind == KvCommand.Kind.DELETE ? null : v,
-                      null); // cas: only if absent
+              String value = kind == KvCommand.Kind.GET || kind == KvCommand.Kind.DELETE ? null : v;
+              // cas only if absent (expected null)
               History<KeyValueModel.Op, KeyValueModel.Result>.Call call =
-                  history.invoke(i, SimKvCluster.toModel(probe));
+                  history.invoke(i, KvCommand.model(kind, key, value, null));
               try {
-                KvResult result = client.execute(kind, key, probe.value(), probe.expected());
-                call.ok(new KeyValueModel.Result(result.value(), result.ok()));
+                KvResult result = client.execute(kind, key, value, null);
+                call.ok(result.toModel());
                 completed[i]++;
               } catch (TimeoutException e) {
                 call.unknown();

@@ -417,7 +417,7 @@ final class SimKvCluster {
         return;
       }
       current = c;
-      call = history.invoke(index, toModel(c));
+      call = history.invoke(index, c.toModel());
       send();
     }
 
@@ -458,7 +458,7 @@ final class SimKvCluster {
         if (current.kind() == KvCommand.Kind.GET) {
           lastRead = result.value();
         }
-        call.ok(new KeyValueModel.Result(result.value(), result.ok()));
+        call.ok(result.toModel());
         current = null;
         call = null;
         scheduleNext();
@@ -471,15 +471,5 @@ final class SimKvCluster {
       }
       timer = net.schedule(name, 10, "retry " + name, this::send);
     }
-  }
-
-  static KeyValueModel.Op toModel(KvCommand c) {
-    return switch (c.kind()) {
-      case GET -> KeyValueModel.Op.get(c.key());
-      case PUT -> KeyValueModel.Op.put(c.key(), c.value());
-      case APPEND -> KeyValueModel.Op.append(c.key(), c.value());
-      case DELETE -> KeyValueModel.Op.delete(c.key());
-      case CAS -> KeyValueModel.Op.cas(c.key(), c.expected(), c.value());
-    };
   }
 }
