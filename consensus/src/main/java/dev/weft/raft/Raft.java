@@ -20,10 +20,11 @@ import java.util.Random;
  * {@link RaftNode} wraps it with the {@link Ready} protocol.
  *
  * <p>Implementation overview. This follows Ongaro and Ousterhout, "In Search of an Understandable
- * Consensus Algorithm" (USENIX ATC 2014), and Ongaro's thesis, "Consensus: Bridging Theory and
- * Practice" (Stanford, 2014), in the shape of etcd's raft package: every input is a method call
- * ({@link #tick()}, {@link #step}, {@link #propose}) that updates state and queues messages in
- * {@link #outbox}; nothing here sends, stores, sleeps or reads a clock.
+ * Consensus Algorithm" (USENIX ATC 2014; "Raft §n" below), and Ongaro's thesis, "Consensus:
+ * Bridging Theory and Practice" (Stanford, 2014; "thesis §n"), in the shape of etcd's raft package:
+ * every input is a method call ({@link #tick()}, {@link #step}, {@link #proposeAll}) that updates
+ * state and queues messages in {@link #outbox}; nothing here sends, stores, sleeps or reads a
+ * clock. Each rule below cites the section it implements.
  *
  * <pre>
  *            timeout              majority would vote          majority voted
@@ -35,25 +36,32 @@ import java.util.Random;
  *        a higher term, or (CheckQuorum) no majority heard from in an election timeout
  * </pre>
  *
+ * <p>{@link #step} first applies the rules every message obeys (its content checked by {@link
+ * MessageCheck}; Raft §5.1 for its term), then hands it to {@code stepLeader}, {@code
+ * stepCandidate} or {@code stepFollower}. Each of those is an exhaustive {@code switch} over the
+ * sealed {@link RaftMessage}, as etcd's {@code stepLeader}, {@code stepCandidate} and {@code
+ * stepFollower} are: a new kind of message does not compile until every role says what it does with
+ * it.
+ *
  * <ul>
- *   <li>Elections (§5.2): randomized timeouts in {@code [electionTicks, 2 * electionTicks)} from
- *       the seeded generator; one vote per term, persisted before the answer is sent; the election
- *       restriction (§5.4.1) in {@link RaftLog#isUpToDate}.
+ *   <li>Elections (Raft §5.2): randomized timeouts in {@code [electionTicks, 2 * electionTicks)}
+ *       from the seeded generator; one vote per term, persisted before the answer is sent; the
+ *       election restriction (Raft §5.4.1) in {@link RaftLog#isUpToDate}.
  *   <li>PreVote (thesis §9.6): a timed-out node first asks, at {@code term + 1} without adopting
  *       it, whether a majority would vote for it; nodes that heard from a leader within the last
  *       election timeout say no. CheckQuorum (thesis §6.2): a leader that has not heard from a
  *       majority within an election timeout steps down; with it on, nodes also ignore real vote
- *       requests within that lease (thesis §4.2.3). See docs/adr/0012.
- *   <li>Replication (§5.3): the consistency check and conflict truncation in {@link
+ *       requests within that lease (thesis §4.2.3). See ADR 12.
+ *   <li>Replication (Raft §5.3): the consistency check and conflict truncation in {@link
  *       RaftLog#maybeAppend}; a rejection carries a hint ({@link RaftLog#findConflictByTerm}) that
  *       lets the leader skip a conflicting term per round trip. Each follower is probed (one
- *       message at a time) until its match is known, then streamed to (pipelined) within a window
- *       of {@code maxInflightMessages} messages and {@code maxInflightBytes} bytes; each message
- *       carries at most {@code maxSizePerMessage} bytes of entries (at least one entry).
- *   <li>Commitment (§5.4.2, Figure 8): the leader commits the majority's match index only if that
- *       entry is from its own term; each new leader appends an empty entry to commit the entries of
- *       earlier terms. Followers learn the commit index from AppendEntries and heartbeats; there is
- *       no extra broadcast when it moves.
+ *       message at a time) until its match is known, then streamed to (pipelined, thesis §10.2)
+ *       within a window of {@code maxInflightMessages} messages and {@code maxInflightBytes} bytes;
+ *       each message carries at most {@code maxSizePerMessage} bytes of entries (at least one).
+ *   <li>Commitment (Raft §5.4.2, Figure 8): the leader commits the majority's match index only if
+ *       that entry is from its own term; each new leader appends an empty entry to commit the
+ *       entries of earlier terms (Raft §8). Followers learn the commit index from AppendEntries and
+ *       heartbeats; there is no extra broadcast when it moves.
  * </ul>
  *
  * <p>Differences from the paper: heartbeats are their own message (as in etcd), carrying a commit
@@ -146,16 +154,10 @@ final class Raft {
     }
   }
 
-  long propose(byte[] data) {
-    if (role != Role.LEADER) {
-      throw new NotLeaderException(id, lead);
-    }
-    long index = log.lastIndex() + 1;
-    appendEntry(new LogEntry(index, term, data));
-    bcastAppend();
-    return index;
-  }
-
+  /**
+   * Appends commands on the leader (Raft §5.3: the leader appends a client's command to its log,
+   * then replicates it) and sends one round of AppendEntries for all of them.
+   */
   long proposeAll(List<byte[]> commands) {
     if (role != Role.LEADER) {
       throw new NotLeaderException(id, lead);
@@ -165,13 +167,15 @@ final class Raft {
     for (int i = 0; i < commands.size(); i++) {
       entries.add(new LogEntry(first + i, term, commands.get(i)));
     }
-    log.append(entries);
-    tracker.progress(id).maybeUpdate(first + entries.size() - 1);
-    maybeCommit();
-    bcastAppend(); // one round of AppendEntries for the whole batch
+    appendEntries(entries);
+    bcastAppend(); // one round of AppendEntries for the whole batch (thesis §10.2)
     return first;
   }
 
+  /**
+   * Handles a message from the network: the checks every message passes, then the rules of terms
+   * (Raft §5.1), then the rules of this node's role.
+   */
   void step(RaftMessage m) {
     if (!m.to().equals(id)) {
       throw new IllegalArgumentException("message for " + m.to() + " stepped on " + id + ": " + m);
@@ -186,35 +190,11 @@ final class Raft {
       return;
     }
     if (m.term() > term) {
-      if (m instanceof RequestVote v && inLease(v)) {
-        stale(m, "a leader was heard from within the election timeout");
+      if (!stepHigherTerm(m)) {
         return;
       }
-      if (m instanceof RequestVote v && v.preVote()) {
-        // A pre-vote changes no one's term.
-      } else if (m instanceof RequestVoteResponse r && r.preVote() && r.granted()) {
-        // Granted pre-votes carry the term we would campaign in.
-      } else {
-        boolean fromLeader = m instanceof AppendEntries || m instanceof Heartbeat;
-        if (fromLeader && !checkFromLeader(m)) {
-          return;
-        }
-        becomeFollower(m.term(), fromLeader ? m.from() : null);
-      }
     } else if (m.term() < term) {
-      if ((config.checkQuorum() || config.preVote())
-          && (m instanceof AppendEntries || m instanceof Heartbeat)) {
-        // A leader of an old term (cut off, or whose messages were delayed): tell it our term so
-        // that it steps down; with PreVote it would otherwise never learn it from a vote request.
-        send(new HeartbeatResponse(id, m.from(), term));
-      } else if (m instanceof RequestVote v && v.preVote()) {
-        send(new RequestVoteResponse(id, m.from(), term, false, true));
-      }
-      stale(m, "its term is older than " + term);
-      return;
-    }
-    if (m instanceof RequestVote v) {
-      handleVoteRequest(v);
+      stepLowerTerm(m);
       return;
     }
     switch (role) {
@@ -224,7 +204,117 @@ final class Raft {
     }
   }
 
+  /**
+   * Raft §5.1: a message of a higher term makes this node a follower of that term, with the
+   * thesis's exceptions: a vote request within a leader's lease is ignored (§4.2.3), and pre-vote
+   * requests and granted pre-vote answers change no one's term (§9.6).
+   *
+   * @return false if the message was dropped
+   */
+  private boolean stepHigherTerm(RaftMessage m) {
+    switch (m) {
+      case RequestVote v -> {
+        if (inLease(v)) {
+          stale(v, "a leader was heard from within the election timeout");
+          return false;
+        }
+        if (!v.preVote()) {
+          becomeFollower(v.term(), null);
+        }
+      }
+      case RequestVoteResponse r -> {
+        // A granted pre-vote carries the term this node would campaign in, not a newer one.
+        if (!(r.preVote() && r.granted())) {
+          becomeFollower(r.term(), null);
+        }
+      }
+      case AppendEntries a -> {
+        if (!checkFromLeader(a)) {
+          return false;
+        }
+        becomeFollower(a.term(), a.from());
+      }
+      case Heartbeat h -> {
+        if (!checkFromLeader(h)) {
+          return false;
+        }
+        becomeFollower(h.term(), h.from());
+      }
+      case AppendEntriesResponse r -> becomeFollower(r.term(), null);
+      case HeartbeatResponse r -> becomeFollower(r.term(), null);
+    }
+    return true;
+  }
+
+  /**
+   * Raft §5.1: a request of an older term is rejected. With PreVote or CheckQuorum, a leader of an
+   * old term (cut off, or whose messages were delayed) is told the current term, since with PreVote
+   * it would otherwise never learn it from a vote request (thesis §9.6); an old pre-candidate is
+   * refused.
+   */
+  private void stepLowerTerm(RaftMessage m) {
+    switch (m) {
+      case AppendEntries a -> answerOldLeader(a);
+      case Heartbeat h -> answerOldLeader(h);
+      case RequestVote v -> {
+        if (v.preVote()) {
+          send(new RequestVoteResponse(id, v.from(), term, false, true));
+        }
+      }
+      case AppendEntriesResponse r -> {
+        // answers a message of an older term: nothing to do
+      }
+      case HeartbeatResponse r -> {
+        // answers a message of an older term: nothing to do
+      }
+      case RequestVoteResponse r -> {
+        // answers an older election: nothing to do
+      }
+    }
+    stale(m, "its term is older than " + term);
+  }
+
+  private void answerOldLeader(RaftMessage m) {
+    if (config.checkQuorum() || config.preVote()) {
+      send(new HeartbeatResponse(id, m.from(), term));
+    }
+  }
+
   // ---- roles ------------------------------------------------------------------------------
+
+  private void stepFollower(RaftMessage m) {
+    switch (m) {
+      case AppendEntries a -> handleAppend(a);
+      case Heartbeat h -> handleHeartbeat(h);
+      case RequestVote v -> handleVoteRequest(v);
+      case AppendEntriesResponse r -> stale(r, "a follower expects no such message");
+      case HeartbeatResponse r -> stale(r, "a follower expects no such message");
+      case RequestVoteResponse r -> stale(r, "a follower expects no such message");
+    }
+  }
+
+  private void stepCandidate(RaftMessage m) {
+    switch (m) {
+      case AppendEntries a -> handleAppend(a);
+      case Heartbeat h -> handleHeartbeat(h);
+      case RequestVote v -> handleVoteRequest(v);
+      case RequestVoteResponse r -> handleVoteResponse(r);
+      case AppendEntriesResponse r -> stale(r, "a " + role + " expects no such message");
+      case HeartbeatResponse r -> stale(r, "a " + role + " expects no such message");
+    }
+  }
+
+  private void stepLeader(RaftMessage m) {
+    switch (m) {
+      // Raft §5.2 (election safety): another leader of this node's own term cannot exist.
+      case AppendEntries a -> drop(a, "this node leads term " + term);
+      case Heartbeat h -> drop(h, "this node leads term " + term);
+      case RequestVote v -> handleVoteRequest(v);
+      case AppendEntriesResponse r -> handleAppendResponse(r);
+      case HeartbeatResponse r -> handleHeartbeatResponse(r);
+      case RequestVoteResponse r -> stale(r, "a leader expects no such message");
+    }
+  }
 
   private void becomeFollower(long newTerm, String leader) {
     Role was = role;
@@ -247,6 +337,7 @@ final class Raft {
   }
 
   private void becomeCandidate() {
+    // Raft §5.2: a candidate increments its term and votes for itself.
     reset(term + 1);
     vote = id;
     role = Role.CANDIDATE;
@@ -258,8 +349,10 @@ final class Raft {
     role = Role.LEADER;
     lead = id;
     // Raft §8: a no-op of the new term, so that entries of earlier terms can be committed.
-    appendEntry(new LogEntry(log.lastIndex() + 1, term, new byte[0]));
+    appendEntries(List.of(new LogEntry(log.lastIndex() + 1, term, new byte[0])));
     logger.log(Level.INFO, () -> "raft " + id + ": became leader at term " + term);
+    // Raft §5.2: the new leader sends AppendEntries at once, to establish its authority.
+    bcastAppend();
   }
 
   private void reset(long newTerm) {
@@ -270,6 +363,7 @@ final class Raft {
     lead = null;
     electionElapsed = 0;
     heartbeatElapsed = 0;
+    // Raft §5.2: randomized election timeouts make split votes rare.
     randomizedElectionTimeout = config.electionTicks() + random.nextInt(config.electionTicks());
     tracker.reset(id, log.lastIndex());
   }
@@ -282,6 +376,7 @@ final class Raft {
 
   private void tickElection() {
     electionElapsed++;
+    // Raft §5.2: a follower that hears from no leader for an election timeout campaigns.
     if (electionElapsed >= randomizedElectionTimeout) {
       electionElapsed = 0;
       campaign(config.preVote());
@@ -293,6 +388,8 @@ final class Raft {
     electionElapsed++;
     if (electionElapsed >= config.electionTicks()) {
       electionElapsed = 0;
+      // Thesis §6.2: a leader that has not heard from a majority within an election timeout steps
+      // down, so that clients can find the leader that has.
       if (config.checkQuorum()) {
         if (!tracker.quorumActive(id)) {
           logger.log(
@@ -308,6 +405,7 @@ final class Raft {
         }
       }
     }
+    // Raft §5.2: a leader sends heartbeats to keep its authority.
     if (heartbeatElapsed >= config.heartbeatTicks()) {
       heartbeatElapsed = 0;
       for (String peer : tracker.voters()) {
@@ -330,12 +428,7 @@ final class Raft {
     }
     tracker.recordVote(id, true);
     if (tracker.tallyVotes() == VoteResult.WON) {
-      if (preVote) {
-        campaign(false);
-      } else {
-        becomeLeader();
-        bcastAppend();
-      }
+      wonElection(); // the only voter
       return;
     }
     long lastIndex = log.lastIndex();
@@ -347,18 +440,37 @@ final class Raft {
     }
   }
 
+  /**
+   * A majority granted: a pre-candidate starts the real election (thesis §9.6), a candidate leads.
+   */
+  private void wonElection() {
+    if (role == Role.PRE_CANDIDATE) {
+      campaign(false);
+    } else {
+      becomeLeader();
+    }
+  }
+
   /** Whether to ignore a vote request of a higher term because a leader was heard from lately. */
   private boolean inLease(RequestVote v) {
+    // Thesis §4.2.3: with CheckQuorum, a node that heard from a leader within the minimum election
+    // timeout neither updates its term nor grants its vote; with PreVote alone the lease covers
+    // pre-votes only (thesis §9.6), since then only a candidate a majority agreed to asks for real.
     boolean applies = v.preVote() ? config.preVote() || config.checkQuorum() : config.checkQuorum();
     return applies && lead != null && electionElapsed < config.electionTicks();
   }
 
   private void handleVoteRequest(RequestVote v) {
+    // Raft §5.2: at most one vote per term, first come first served; thesis §9.6: a pre-vote for a
+    // later term may be granted whatever this node voted in its own. Raft §5.4.1: only to a
+    // candidate whose log is at least as up-to-date as this node's.
     boolean canVote =
         v.from().equals(vote) || (vote == null && lead == null) || (v.preVote() && v.term() > term);
     if (canVote && log.isUpToDate(v.lastLogIndex(), v.lastLogTerm())) {
       send(new RequestVoteResponse(id, v.from(), v.term(), true, v.preVote()));
       if (!v.preVote()) {
+        // Raft §5.2: granting a vote resets the election timer (the vote is persisted in the
+        // Ready's hard state before the answer leaves).
         electionElapsed = 0;
         vote = v.from();
       }
@@ -367,58 +479,44 @@ final class Raft {
     }
   }
 
-  private void stepCandidate(RaftMessage m) {
-    if (m instanceof AppendEntries a) {
-      if (checkFromLeader(a)) {
-        becomeFollower(term, a.from());
-        handleAppend(a);
+  private void handleVoteResponse(RequestVoteResponse r) {
+    boolean preCandidate = role == Role.PRE_CANDIDATE;
+    // Thesis §9.6: a granted pre-vote counts only if it carries exactly the term this node would
+    // campaign in; answers to another round or another kind of election are not counted.
+    if (r.preVote() != preCandidate || (r.preVote() && r.granted() && r.term() != term + 1)) {
+      stale(r, "it answers another election");
+      return;
+    }
+    tracker.recordVote(r.from(), r.granted());
+    // Raft §5.2: a candidate wins with the votes of a majority; it has lost once a majority
+    // refused (etcd's addition: it need not wait for its timeout).
+    switch (tracker.tallyVotes()) {
+      case WON -> wonElection();
+      case LOST -> becomeFollower(term, null);
+      case PENDING -> {
+        // more answers, or the election timeout, will decide
       }
-    } else if (m instanceof Heartbeat h) {
-      if (checkFromLeader(h)) {
-        becomeFollower(term, h.from());
-        handleHeartbeat(h);
-      }
-    } else if (m instanceof RequestVoteResponse r) {
-      boolean preCandidate = role == Role.PRE_CANDIDATE;
-      if (r.preVote() != preCandidate || (r.preVote() && r.granted() && r.term() != term + 1)) {
-        stale(m, "it answers another election");
-        return;
-      }
-      tracker.recordVote(r.from(), r.granted());
-      VoteResult result = tracker.tallyVotes();
-      if (result == VoteResult.WON) {
-        if (preCandidate) {
-          campaign(false);
-        } else {
-          becomeLeader();
-          bcastAppend();
-        }
-      } else if (result == VoteResult.LOST) {
-        becomeFollower(term, null);
-      }
-    } else {
-      stale(m, "a " + role + " expects no such message");
     }
   }
 
   // ---- followers --------------------------------------------------------------------------
 
-  private void stepFollower(RaftMessage m) {
-    if (m instanceof AppendEntries a) {
-      if (checkFromLeader(a)) {
-        electionElapsed = 0;
-        lead = a.from();
-        handleAppend(a);
-      }
-    } else if (m instanceof Heartbeat h) {
-      if (checkFromLeader(h)) {
-        electionElapsed = 0;
-        lead = h.from();
-        handleHeartbeat(h);
-      }
-    } else {
-      stale(m, "a follower expects no such message");
+  /**
+   * Raft §5.2: a message from the leader of this node's term makes a candidate a follower, and
+   * resets a follower's election timer; false (the message dropped) if it fails {@link
+   * #checkFromLeader}.
+   */
+  private boolean acceptLeader(RaftMessage m) {
+    if (!checkFromLeader(m)) {
+      return false;
     }
+    if (role == Role.FOLLOWER) {
+      electionElapsed = 0;
+      lead = m.from();
+    } else {
+      becomeFollower(term, m.from());
+    }
+    return true;
   }
 
   /**
@@ -426,6 +524,7 @@ final class Raft {
    * names a second leader in one term or a commit index beyond this node's log.
    */
   private boolean checkFromLeader(RaftMessage m) {
+    // Raft §5.2 (election safety): at most one leader per term.
     if (m.term() == term && lead != null && !lead.equals(m.from())) {
       drop(m, "the leader of term " + term + " is " + lead);
       return false;
@@ -440,10 +539,17 @@ final class Raft {
   }
 
   private void handleAppend(AppendEntries a) {
+    if (!acceptLeader(a)) {
+      return;
+    }
+    // As etcd: an AppendEntries that starts below the commit index is answered with the commit
+    // index, since committed entries already match the leader's (Raft §5.4.3, Log Matching).
     if (a.prevLogIndex() < log.committed()) {
       send(new AppendEntriesResponse(id, a.from(), term, true, log.committed(), 0, 0));
       return;
     }
+    // Raft §5.3: the consistency check; on success conflicting entries are replaced, new ones
+    // appended, and the commit index follows the leader's up to the last new entry.
     long lastNew =
         log.maybeAppend(a.prevLogIndex(), a.prevLogTerm(), a.leaderCommit(), a.entries());
     if (lastNew >= 0) {
@@ -474,60 +580,64 @@ final class Raft {
   }
 
   private void handleHeartbeat(Heartbeat h) {
+    if (!acceptLeader(h)) {
+      return;
+    }
+    // Raft §5.2 and §5.3: a heartbeat is an AppendEntries without entries; its commit index is
+    // capped at this follower's match, so it needs no consistency check.
     log.commitTo(h.commit());
     send(new HeartbeatResponse(id, h.from(), term));
   }
 
   // ---- leaders ----------------------------------------------------------------------------
 
-  private void stepLeader(RaftMessage m) {
-    if (m instanceof AppendEntries || m instanceof Heartbeat) {
-      drop(m, "this node leads term " + term);
-      return;
-    }
-    Progress pr = tracker.progress(m.from());
-    if (m instanceof AppendEntriesResponse r) {
-      pr.recentActive(true);
-      if (r.success()) {
-        if (r.index() > log.lastIndex()) {
-          drop(m, "it acknowledges index " + r.index() + " beyond the last, " + log.lastIndex());
-          return;
-        }
-        boolean updated = pr.maybeUpdate(r.index());
-        if (updated || (pr.state() == Progress.State.PROBE && pr.match() == r.index())) {
-          if (pr.state() == Progress.State.PROBE) {
-            pr.becomeReplicate();
-          } else {
-            pr.inflights().freeLE(r.index());
-          }
-          maybeCommit();
-        }
-        sendAppends(m.from(), false);
-      } else {
-        long hint = r.hintIndex();
-        if (r.hintTerm() > 0) {
-          hint = log.findConflictByTerm(r.hintIndex(), r.hintTerm());
-        }
-        if (pr.maybeDecrTo(r.index(), hint)) {
-          sendAppends(m.from(), true);
+  private void handleAppendResponse(AppendEntriesResponse r) {
+    Progress pr = tracker.progress(r.from());
+    pr.recentActive(true);
+    if (r.success()) {
+      if (r.index() > log.lastIndex()) {
+        drop(r, "it acknowledges index " + r.index() + " beyond the last, " + log.lastIndex());
+        return;
+      }
+      // Raft §5.3: a success updates the follower's matchIndex and nextIndex.
+      boolean updated = pr.maybeUpdate(r.index());
+      if (updated || (pr.state() == Progress.State.PROBE && pr.match() == r.index())) {
+        if (pr.state() == Progress.State.PROBE) {
+          pr.becomeReplicate();
         } else {
-          stale(m, "it rejects an older AppendEntries");
+          pr.inflights().freeLE(r.index());
         }
+        maybeCommit();
       }
-    } else if (m instanceof HeartbeatResponse) {
-      pr.recentActive(true);
-      pr.heartbeatAnswered();
-      if (pr.match() < log.lastIndex()) {
-        sendAppends(m.from(), true);
-      }
+      sendAppends(r.from(), false);
     } else {
-      stale(m, "a leader expects no such message");
+      // Raft §5.3: after a rejection the leader retries from an earlier index; the follower's
+      // hint lets it skip a whole conflicting term at once.
+      long hint = r.hintIndex();
+      if (r.hintTerm() > 0) {
+        hint = log.findConflictByTerm(r.hintIndex(), r.hintTerm());
+      }
+      if (pr.maybeDecrTo(r.index(), hint)) {
+        sendAppends(r.from(), true);
+      } else {
+        stale(r, "it rejects an older AppendEntries");
+      }
     }
   }
 
-  private void appendEntry(LogEntry entry) {
-    log.append(List.of(entry));
-    tracker.progress(id).maybeUpdate(entry.index());
+  private void handleHeartbeatResponse(HeartbeatResponse r) {
+    Progress pr = tracker.progress(r.from());
+    pr.recentActive(true);
+    pr.heartbeatAnswered();
+    // A follower behind the leader gets entries again (a lost AppendEntries is retried here).
+    if (pr.match() < log.lastIndex()) {
+      sendAppends(r.from(), true);
+    }
+  }
+
+  private void appendEntries(List<LogEntry> entries) {
+    log.append(entries);
+    tracker.progress(id).maybeUpdate(entries.get(entries.size() - 1).index());
     maybeCommit();
   }
 

@@ -121,7 +121,7 @@ public final class RaftNode {
    */
   public long propose(byte[] command) {
     Objects.requireNonNull(command, "command");
-    return raft.propose(command);
+    return raft.proposeAll(List.of(command));
   }
 
   /**
