@@ -100,18 +100,20 @@ final class Raft {
         new ProgressTracker(
             config.voters(), config.maxInflightMessages(), config.maxInflightBytes());
     HardState hs = storage.hardState();
-    long commit = hs.commit();
-    if (commit > storage.lastIndex()) {
-      logger.log(
-          Level.WARNING,
-          "raft {0}: stored commit {1} is beyond the stored log ({2}); using {2}",
-          id,
-          commit,
-          storage.lastIndex());
-      commit = storage.lastIndex();
+    if (hs.commit() > storage.lastIndex()) {
+      // As etcd: entries this node acknowledged as committed are gone (a log truncated, lost or
+      // corrupted behind the node's back). Starting anyway could lose acknowledged writes.
+      throw new IllegalStateException(
+          "raft "
+              + id
+              + ": the stored commit index "
+              + hs.commit()
+              + " is beyond the stored log, which ends at "
+              + storage.lastIndex()
+              + "; was the log truncated or lost?");
     }
     long applied = Math.max(config.appliedIndex(), storage.snapshot().index());
-    this.log = new RaftLog(storage, commit, applied);
+    this.log = new RaftLog(storage, hs.commit(), applied);
     this.term = hs.term();
     this.vote = hs.votedFor();
     becomeFollower(term, null);
@@ -142,6 +144,10 @@ final class Raft {
 
   long malformed() {
     return malformed;
+  }
+
+  long maxCommittedSizePerReady() {
+    return config.maxCommittedSizePerReady();
   }
 
   // ---- inputs -----------------------------------------------------------------------------
@@ -567,7 +573,7 @@ final class Raft {
             "raft "
                 + id
                 + ": rejected "
-                + a
+                + describe(a)
                 + " at last index "
                 + log.lastIndex()
                 + "; hint "

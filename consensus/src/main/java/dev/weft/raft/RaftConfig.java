@@ -33,6 +33,9 @@ import java.util.Set;
  *       flight to one follower before the leader waits for an answer</td></tr>
  *   <tr><td>{@link #maxInflightBytes()}</td><td>32 MiB</td><td>bytes of entry data in flight to
  *       one follower</td></tr>
+ *   <tr><td>{@link #maxCommittedSizePerReady()}</td><td>1 MiB</td><td>bytes of committed entry
+ *       data per {@link Ready} (at least one entry), so that a restarted node replays its log in
+ *       pieces</td></tr>
  *   <tr><td>{@link #appliedIndex()}</td><td>0</td><td>on restart, the last index the state
  *       machine already holds; committed entries up to it are not emitted again</td></tr>
  *   <tr><td>{@link #logger()}</td><td>{@code System.getLogger("dev.weft.raft")}</td><td>where
@@ -55,6 +58,7 @@ import java.util.Set;
  * @param maxSizePerMessage the byte budget of entry data per AppendEntries
  * @param maxInflightMessages how many AppendEntries with entries may be in flight to one follower
  * @param maxInflightBytes how many bytes of entry data may be in flight to one follower
+ * @param maxCommittedSizePerReady the byte budget of committed entries per {@link Ready}
  * @param appliedIndex the index the state machine already holds, for a restarting node
  * @param logger where the node logs, or {@code null} for {@code System.getLogger(LOGGER_NAME)}
  */
@@ -69,6 +73,7 @@ public record RaftConfig(
     long maxSizePerMessage,
     int maxInflightMessages,
     long maxInflightBytes,
+    long maxCommittedSizePerReady,
     long appliedIndex,
     System.Logger logger) {
   /** The logger's name when none is configured. */
@@ -77,6 +82,7 @@ public record RaftConfig(
   private static final long DEFAULT_MAX_SIZE_PER_MESSAGE = 1 << 20;
   private static final int DEFAULT_MAX_INFLIGHT_MESSAGES = 256;
   private static final long DEFAULT_MAX_INFLIGHT_BYTES = 32L << 20;
+  private static final long DEFAULT_MAX_COMMITTED_SIZE_PER_READY = 1 << 20;
 
   /**
    * Checks every component and copies the voters.
@@ -91,11 +97,12 @@ public record RaftConfig(
    * @param maxSizePerMessage the byte budget per AppendEntries, positive
    * @param maxInflightMessages the bound on messages in flight per follower, positive
    * @param maxInflightBytes the bound on bytes in flight per follower, positive
+   * @param maxCommittedSizePerReady the byte budget of committed entries per Ready, positive
    * @param appliedIndex the last applied index, zero or more
    * @param logger the logger, or {@code null} for the default
    * @throws IllegalArgumentException if {@code voters} lacks {@code id} or has duplicates, if
-   *     {@code heartbeatTicks < 1} or {@code electionTicks <= heartbeatTicks}, if a flow-control
-   *     limit is below 1, or if {@code appliedIndex} is negative
+   *     {@code heartbeatTicks < 1} or {@code electionTicks <= heartbeatTicks}, if a size limit is
+   *     below 1, or if {@code appliedIndex} is negative
    * @throws NullPointerException if {@code id}, {@code voters} or a voter is null
    */
   public RaftConfig {
@@ -112,14 +119,19 @@ public record RaftConfig(
       throw new IllegalArgumentException(
           "need 1 <= heartbeatTicks < electionTicks: " + heartbeatTicks + ", " + electionTicks);
     }
-    if (maxSizePerMessage < 1 || maxInflightMessages < 1 || maxInflightBytes < 1) {
+    if (maxSizePerMessage < 1
+        || maxInflightMessages < 1
+        || maxInflightBytes < 1
+        || maxCommittedSizePerReady < 1) {
       throw new IllegalArgumentException(
-          "flow-control limits must be positive: "
+          "size limits must be positive: "
               + maxSizePerMessage
               + ", "
               + maxInflightMessages
               + ", "
-              + maxInflightBytes);
+              + maxInflightBytes
+              + ", "
+              + maxCommittedSizePerReady);
     }
     if (appliedIndex < 0) {
       throw new IllegalArgumentException("negative applied index: " + appliedIndex);
@@ -154,6 +166,7 @@ public record RaftConfig(
         DEFAULT_MAX_SIZE_PER_MESSAGE,
         DEFAULT_MAX_INFLIGHT_MESSAGES,
         DEFAULT_MAX_INFLIGHT_BYTES,
+        DEFAULT_MAX_COMMITTED_SIZE_PER_READY,
         0,
         null);
   }
@@ -270,6 +283,19 @@ public record RaftConfig(
   }
 
   /**
+   * Returns a copy with another byte budget of committed entries per {@link Ready}.
+   *
+   * @param bytes the budget, positive; a Ready carries at least one committed entry if any waits
+   * @return a new config
+   * @throws IllegalArgumentException if {@code bytes < 1}
+   */
+  public RaftConfig withMaxCommittedSizePerReady(long bytes) {
+    Draft d = new Draft(this);
+    d.maxCommittedSizePerReady = bytes;
+    return d.build();
+  }
+
+  /**
    * Returns a copy naming the index the state machine already holds.
    *
    * @param index the last applied index, zero or more, at most the stored commit index
@@ -308,6 +334,7 @@ public record RaftConfig(
     private long maxSizePerMessage;
     private int maxInflightMessages;
     private long maxInflightBytes;
+    private long maxCommittedSizePerReady;
     private long appliedIndex;
     private System.Logger logger;
 
@@ -322,6 +349,7 @@ public record RaftConfig(
       maxSizePerMessage = c.maxSizePerMessage;
       maxInflightMessages = c.maxInflightMessages;
       maxInflightBytes = c.maxInflightBytes;
+      maxCommittedSizePerReady = c.maxCommittedSizePerReady;
       appliedIndex = c.appliedIndex;
       logger = c.logger;
     }
@@ -338,6 +366,7 @@ public record RaftConfig(
           maxSizePerMessage,
           maxInflightMessages,
           maxInflightBytes,
+          maxCommittedSizePerReady,
           appliedIndex,
           logger);
     }

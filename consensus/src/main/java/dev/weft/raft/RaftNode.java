@@ -44,7 +44,9 @@ import java.util.Objects;
  *
  * <p><b>Restarts.</b> {@link #start} on a storage that holds state is crash recovery: the node
  * resumes its term and vote, and emits its committed entries again from index 1 (or from {@link
- * RaftConfig#appliedIndex()} + 1), so that a state machine held in memory can rebuild.
+ * RaftConfig#appliedIndex()} + 1), so that a state machine held in memory can rebuild; at most
+ * {@link RaftConfig#maxCommittedSizePerReady()} bytes of them per Ready. A storage whose commit
+ * index lies beyond its log has lost acknowledged entries: the node refuses to start.
  *
  * <p><b>Untrusted input.</b> {@link #step} accepts anything the network may deliver: stale,
  * duplicated and reordered messages are handled; messages with malformed or impossible content are
@@ -77,6 +79,8 @@ public final class RaftNode {
    * @return the node, a follower
    * @throws IllegalArgumentException if {@code config.appliedIndex()} is beyond the stored commit
    *     index
+   * @throws IllegalStateException if the stored commit index is beyond the stored log: entries
+   *     acknowledged as committed were lost
    * @throws NullPointerException if an argument is null
    */
   public static RaftNode start(RaftConfig config, RaftStorage storage) {
@@ -181,7 +185,7 @@ public final class RaftNode {
             raft.log.unstableEntries(),
             messages,
             raft.log.hasNextCommittedEntries()
-                ? raft.log.nextCommittedEntries(Long.MAX_VALUE)
+                ? raft.log.nextCommittedEntries(raft.maxCommittedSizePerReady())
                 : List.of());
     outstanding = r;
     return r;

@@ -29,6 +29,7 @@ class ApiTypesTest {
     assertEquals(1 << 20, c.maxSizePerMessage());
     assertEquals(256, c.maxInflightMessages());
     assertEquals(32L << 20, c.maxInflightBytes());
+    assertEquals(1 << 20, c.maxCommittedSizePerReady());
     assertEquals(0, c.appliedIndex());
     assertEquals(RaftConfig.LOGGER_NAME, c.logger().getName());
   }
@@ -50,7 +51,8 @@ class ApiTypesTest {
     assertEquals(1_000, c.maxInflightBytes());
     assertEquals(5, c.appliedIndex());
     assertEquals(4, c.withHeartbeatTicks(4).withElectionTicks(20).heartbeatTicks());
-    RaftConfig same = new RaftConfig("a", ABC, 10, 2, 7, false, false, 100, 3, 1_000, 5, null);
+    RaftConfig same =
+        new RaftConfig("a", ABC, 10, 2, 7, false, false, 100, 3, 1_000, 1 << 20, 5, null);
     assertEquals(c, same);
     assertEquals(c.hashCode(), same.hashCode());
     assertNotEquals(c, c.withRandomSeed(8));

@@ -151,4 +151,21 @@ class UntrustedInputTest {
     assertEquals(0, a.logger.at(Level.WARNING).size());
     assertTrue(a.logger.at(Level.DEBUG).size() >= 2);
   }
+
+  // Defect (issue 12): the DEBUG line for a rejected AppendEntries printed the whole message,
+  // whose entries' data appeared in hexadecimal; ADR 14 promises log lines never carry entry data.
+  @Test
+  void noLogLineCarriesEntryData() {
+    TestNode a = follower();
+    // prevLogIndex 5 is beyond a's log: rejected, and logged at DEBUG
+    a.step(new AppendEntries("b", "a", 2, 5, 2, List.of(new LogEntry(6, 2, SECRET)), 1));
+    List<RaftMessage> out = a.drain();
+    assertFalse(TestNode.only(RaftMessage.AppendEntriesResponse.class, out).get(0).success());
+    assertTrue(a.logger.at(Level.DEBUG).size() > 0, "the rejection was logged");
+    for (RecordingLogger.Line line : a.logger.lines) {
+      assertFalse(
+          line.message().contains("secret") || line.message().contains("736563726574"),
+          "entry data in a log line: " + line);
+    }
+  }
 }
