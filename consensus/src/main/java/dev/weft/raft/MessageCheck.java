@@ -66,10 +66,22 @@ final class MessageCheck {
       if (e.term() < lastTerm || e.term() > a.term()) {
         return "entry " + e.index() + "/" + e.term() + " has a term out of order";
       }
+      if (e.kind() == LogEntry.Kind.MEMBERSHIP && !decodes(e)) {
+        return "entry " + e.index() + "/" + e.term() + " carries a membership that does not decode";
+      }
       expect++;
       lastTerm = e.term();
     }
     return null;
+  }
+
+  private static boolean decodes(LogEntry membershipEntry) {
+    try {
+      Membership.decode(membershipEntry.data());
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** An (index, term) pair naming a log position, in a message of term {@code term}. */

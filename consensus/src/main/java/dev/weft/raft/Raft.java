@@ -90,15 +90,13 @@ final class Raft {
   private int heartbeatElapsed;
   private int randomizedElectionTimeout;
   private long malformed;
+  private long membershipIndex;
 
   Raft(RaftConfig config, RaftStorage storage) {
     this.id = config.id();
     this.config = config;
     this.logger = config.logger();
     this.random = new Random(config.randomSeed() ^ (0x9E3779B97F4A7C15L * id.hashCode()));
-    this.tracker =
-        new ProgressTracker(
-            config.voters(), config.maxInflightMessages(), config.maxInflightBytes());
     HardState hs = storage.hardState();
     if (hs.commit() > storage.lastIndex()) {
       // As etcd: entries this node acknowledged as committed are gone (a log truncated, lost or
@@ -114,6 +112,11 @@ final class Raft {
     }
     long applied = Math.max(config.appliedIndex(), storage.snapshot().index());
     this.log = new RaftLog(storage, hs.commit(), applied);
+    this.tracker =
+        new ProgressTracker(
+            storedMembership(config, storage, hs.commit()),
+            config.maxInflightMessages(),
+            config.maxInflightBytes());
     this.term = hs.term();
     this.vote = hs.votedFor();
     becomeFollower(term, null);
@@ -129,7 +132,39 @@ final class Raft {
                 + ", commit "
                 + log.committed()
                 + ", applied "
-                + log.applied());
+                + log.applied()
+                + ", "
+                + tracker.membership());
+  }
+
+  /**
+   * The configuration in force at start: that of the last membership entry at or below the stored
+   * commit index (committed, so it will be applied again anyway), else the config's voters.
+   */
+  private Membership storedMembership(RaftConfig config, RaftStorage storage, long commit) {
+    long floor = storage.firstIndex();
+    for (long hi = commit; hi >= floor; ) {
+      long lo = Math.max(floor, hi - 255);
+      List<LogEntry> chunk = storage.entries(lo, hi + 1, Long.MAX_VALUE);
+      for (int i = chunk.size() - 1; i >= 0; i--) {
+        LogEntry e = chunk.get(i);
+        if (e.kind() == LogEntry.Kind.MEMBERSHIP) {
+          membershipIndex = e.index();
+          return decodeCommitted(e);
+        }
+      }
+      hi = lo - 1;
+    }
+    return Membership.of(config.voters());
+  }
+
+  private Membership decodeCommitted(LogEntry e) {
+    try {
+      return Membership.decode(e.data());
+    } catch (IllegalArgumentException bad) {
+      throw new IllegalStateException(
+          "raft " + id + ": the committed membership entry " + e + " does not decode", bad);
+    }
   }
 
   // ---- state ------------------------------------------------------------------------------
@@ -144,6 +179,10 @@ final class Raft {
 
   long malformed() {
     return malformed;
+  }
+
+  Membership membership() {
+    return tracker.membership();
   }
 
   long maxCommittedSizePerReady() {
@@ -179,15 +218,72 @@ final class Raft {
   }
 
   /**
+   * Appends a membership entry on the leader: the hook that membership changes (issue 15) build on,
+   * with their rules (one change at a time, joint consensus or single-server steps) still to come.
+   * The new configuration takes effect when the entry is applied ({@link #applied}).
+   */
+  long proposeMembership(Membership membership) {
+    if (role != Role.LEADER) {
+      throw new NotLeaderException(id, lead);
+    }
+    long index = log.lastIndex() + 1;
+    appendEntries(List.of(LogEntry.membership(index, term, membership)));
+    bcastAppend();
+    return index;
+  }
+
+  /**
+   * The application has applied {@code entries} (committed, in order): the membership entries among
+   * them take effect now, as in etcd, where the application applies a configuration change when it
+   * applies its entry. A change is thus committed under the configuration it replaces.
+   */
+  void applied(List<LogEntry> entries) {
+    for (LogEntry e : entries) {
+      if (e.kind() == LogEntry.Kind.MEMBERSHIP && e.index() > membershipIndex) {
+        applyMembership(decodeCommitted(e), e.index());
+      }
+    }
+    log.appliedTo(entries.get(entries.size() - 1).index());
+  }
+
+  private void applyMembership(Membership next, long index) {
+    membershipIndex = index;
+    tracker.setMembership(next, id, log.lastIndex());
+    logger.log(Level.INFO, () -> "raft " + id + ": membership of index " + index + ": " + next);
+    switch (role) {
+      // Thesis §4.1: quorums are counted in the new configuration from now on.
+      case LEADER -> maybeCommit();
+      case CANDIDATE, PRE_CANDIDATE -> {
+        if (!tracker.isVoter(id)) {
+          becomeFollower(term, null);
+        } else if (tracker.tallyVotes() == VoteResult.WON) {
+          wonElection();
+        } else if (tracker.tallyVotes() == VoteResult.LOST) {
+          becomeFollower(term, null);
+        }
+      }
+      case FOLLOWER -> {
+        // a follower keeps following; it campaigns later only if it votes
+      }
+    }
+  }
+
+  /**
    * Handles a message from the network: the checks every message passes, then the rules of terms
    * (Raft §5.1), then the rules of this node's role.
+   *
+   * <p>A sender outside this node's configuration is not an error: a node that has not applied the
+   * latest configuration yet must still follow (and vote for) servers that configuration added,
+   * which is why requests are handled whoever sends them, as etcd does; a removed server that
+   * campaigns is held off by the lease (thesis §4.2.3). Answers from a non-member answer nothing
+   * this node asked: they are ignored (DEBUG), not counted as malformed.
    */
   void step(RaftMessage m) {
     if (!m.to().equals(id)) {
       throw new IllegalArgumentException("message for " + m.to() + " stepped on " + id + ": " + m);
     }
-    if (m.from().equals(id) || !tracker.isVoter(m.from())) {
-      drop(m, "it comes from " + m.from() + ", not another voter");
+    if (m.from().equals(id)) {
+      drop(m, "it claims to come from this node");
       return;
     }
     String problem = MessageCheck.problem(m);
@@ -382,10 +478,13 @@ final class Raft {
 
   private void tickElection() {
     electionElapsed++;
-    // Raft §5.2: a follower that hears from no leader for an election timeout campaigns.
+    // Raft §5.2: a follower that hears from no leader for an election timeout campaigns; a node
+    // that does not vote in the configuration in force (a learner, or one removed) never does.
     if (electionElapsed >= randomizedElectionTimeout) {
       electionElapsed = 0;
-      campaign(config.preVote());
+      if (tracker.isVoter(id)) {
+        campaign(config.preVote());
+      }
     }
   }
 
@@ -411,10 +510,10 @@ final class Raft {
         }
       }
     }
-    // Raft §5.2: a leader sends heartbeats to keep its authority.
+    // Raft §5.2: a leader sends heartbeats to keep its authority (to learners too, thesis §4.2.1).
     if (heartbeatElapsed >= config.heartbeatTicks()) {
       heartbeatElapsed = 0;
-      for (String peer : tracker.voters()) {
+      for (String peer : tracker.members()) {
         if (!peer.equals(id)) {
           long commit = Math.min(tracker.progress(peer).match(), log.committed());
           send(new Heartbeat(id, peer, term, commit));
@@ -486,6 +585,10 @@ final class Raft {
   }
 
   private void handleVoteResponse(RequestVoteResponse r) {
+    if (!tracker.isVoter(r.from())) {
+      stale(r, r.from() + " does not vote in " + tracker.membership());
+      return;
+    }
     boolean preCandidate = role == Role.PRE_CANDIDATE;
     // Thesis §9.6: a granted pre-vote counts only if it carries exactly the term this node would
     // campaign in; answers to another round or another kind of election are not counted.
@@ -599,6 +702,10 @@ final class Raft {
 
   private void handleAppendResponse(AppendEntriesResponse r) {
     Progress pr = tracker.progress(r.from());
+    if (pr == null) {
+      stale(r, r.from() + " is not a member of " + tracker.membership());
+      return;
+    }
     pr.recentActive(true);
     if (r.success()) {
       if (r.index() > log.lastIndex()) {
@@ -633,6 +740,10 @@ final class Raft {
 
   private void handleHeartbeatResponse(HeartbeatResponse r) {
     Progress pr = tracker.progress(r.from());
+    if (pr == null) {
+      stale(r, r.from() + " is not a member of " + tracker.membership());
+      return;
+    }
     pr.recentActive(true);
     pr.heartbeatAnswered();
     // A follower behind the leader gets entries again (a lost AppendEntries is retried here).
@@ -656,7 +767,7 @@ final class Raft {
   }
 
   private void bcastAppend() {
-    for (String peer : tracker.voters()) {
+    for (String peer : tracker.members()) {
       if (!peer.equals(id)) {
         sendAppends(peer, false);
       }

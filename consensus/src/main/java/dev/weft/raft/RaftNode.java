@@ -215,7 +215,7 @@ public final class RaftNode {
     }
     List<LogEntry> committed = ready.committedEntries();
     if (!committed.isEmpty()) {
-      raft.log.appliedTo(committed.get(committed.size() - 1).index());
+      raft.applied(committed);
     }
   }
 
@@ -226,6 +226,22 @@ public final class RaftNode {
    */
   public RaftStatus status() {
     return raft.status();
+  }
+
+  /**
+   * Returns the group's configuration as this node uses it now: that of the last {@linkplain
+   * LogEntry.Kind#MEMBERSHIP membership entry} it has applied, or, before any, the voters of its
+   * {@link RaftConfig}. Membership changes are not offered yet; this is what they will change.
+   *
+   * @return the configuration in force
+   */
+  public Membership membership() {
+    return raft.membership();
+  }
+
+  /** Appends a membership entry on the leader (a test hook until membership changes land). */
+  long proposeMembership(Membership membership) {
+    return raft.proposeMembership(Objects.requireNonNull(membership, "membership"));
   }
 
   /**

@@ -71,7 +71,14 @@ class UntrustedInputTest {
             new AppendEntriesResponse("c", "a", 2, true, -3, 0, 0),
             new HeartbeatResponse("c", "a", -2),
             new RequestVoteResponse("c", "a", -1, true, false),
-            new Heartbeat("z", "a", 9, 0),
+            new AppendEntries(
+                "b",
+                "a",
+                3,
+                2,
+                2,
+                List.of(new LogEntry(3, 3, LogEntry.Kind.MEMBERSHIP, SECRET)),
+                0),
             new Heartbeat("a", "a", 9, 0));
     for (RaftMessage m : malformed) {
       TestNode a = follower();
