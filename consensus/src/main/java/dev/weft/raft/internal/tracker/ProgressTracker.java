@@ -92,11 +92,6 @@ public final class ProgressTracker {
     votes.keySet().retainAll(voters);
   }
 
-  /**
-   * Returns the configuration in force.
-   *
-   * @return the membership
-   */
   public Membership membership() {
     return membership;
   }
@@ -110,21 +105,10 @@ public final class ProgressTracker {
     return voters;
   }
 
-  /**
-   * Returns every member (voters, then learners), in configuration order.
-   *
-   * @return an unmodifiable list
-   */
   public List<String> members() {
     return members;
   }
 
-  /**
-   * Tells whether {@code id} votes in the configuration in force.
-   *
-   * @param id a node id
-   * @return true if it votes
-   */
   public boolean isVoter(String id) {
     return membership.isVoter(id);
   }
@@ -139,11 +123,6 @@ public final class ProgressTracker {
     return progress.get(id);
   }
 
-  /**
-   * Returns every member's progress, in configuration order.
-   *
-   * @return an unmodifiable view
-   */
   public Map<String, Progress> all() {
     return Collections.unmodifiableMap(progress);
   }
@@ -167,7 +146,6 @@ public final class ProgressTracker {
     return out;
   }
 
-  /** Forgets the votes of the current election. */
   public void resetVotes() {
     votes.clear();
   }
