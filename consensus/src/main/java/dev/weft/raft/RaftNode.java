@@ -25,8 +25,8 @@ import java.util.Objects;
  *     storage.setHardState(ready.hardState());
  *   }
  *   ready.messages().forEach(transport::send);       // 2. send
- *   for (LogEntry e : ready.committedEntries()) {    // 3. apply
- *     if (!e.isEmpty()) {
+ *   for (LogEntry e : ready.committedEntries()) {    // 3. apply (commands only: no-ops and
+ *     if (e.isCommand()) {                           //    membership entries are the core's)
  *       stateMachine.apply(e.index(), e.data());
  *     }
  *   }
