@@ -311,29 +311,8 @@ class RaftServerTest {
   @Test
   void aContinuationOnTheLoopThreadMaySubmitWhenTheQueueIsFull() throws Exception {
     java.util.concurrent.CountDownLatch attached = new java.util.concurrent.CountDownLatch(1);
-    TestCluster.LogMachine inner = new TestCluster.LogMachine();
-    StateMachine gated =
-        new StateMachine() {
-          @Override
-          public byte[] apply(long index, byte[] command) {
-            try {
-              attached.await();
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-            return inner.apply(index, command);
-          }
-
-          @Override
-          public byte[] snapshot() {
-            return inner.snapshot();
-          }
-
-          @Override
-          public void restore(byte[] snapshot) {
-            inner.restore(snapshot);
-          }
-        };
+    TestCluster.LogMachine gated = new TestCluster.LogMachine();
+    gated.gate = attached; // the loop applies "first" only once the continuation is attached
     InProcessNetwork network = new InProcessNetwork();
     RaftServer server =
         RaftServer.start(

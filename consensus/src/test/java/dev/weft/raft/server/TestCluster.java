@@ -17,8 +17,19 @@ final class TestCluster implements AutoCloseable {
   static final class LogMachine implements StateMachine {
     final List<String> applied = new ArrayList<>();
 
+    /** Each apply waits for it to open, if set: lets a test act while a command is applied. */
+    volatile java.util.concurrent.CountDownLatch gate;
+
     @Override
     public synchronized byte[] apply(long index, byte[] command) {
+      java.util.concurrent.CountDownLatch g = gate;
+      if (g != null) {
+        try {
+          g.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       if (command.length == 1 && command[0] == '!') {
         throw new IllegalArgumentException("refused: " + index);
       }
