@@ -2,15 +2,16 @@
  * weft consensus: the Raft consensus algorithm as a deterministic, single-threaded core, and a
  * driver that runs it.
  *
- * <p>Exports {@link dev.weft.raft} (the core) and {@link dev.weft.raft.server} (the driver, its
- * role interfaces and an in-process transport). The {@code dev.weft.raft.internal.*} packages
- * (quorum arithmetic, progress tracking, log bookkeeping) are not API. The core needs nothing
- * beyond {@code java.base}; the driver uses weft's channels, select and ticker from {@code
- * dev.weft.primitives}.
+ * <p>Exports {@link dev.weft.raft} (the core), {@link dev.weft.raft.server} (the driver, its role
+ * interfaces and an in-process transport) and {@link dev.weft.raft.storage} (durable storage in
+ * files). The {@code dev.weft.raft.internal.*} packages (quorum arithmetic, progress tracking, log
+ * bookkeeping) are not API. The core needs nothing beyond {@code java.base}; the driver uses weft's
+ * channels, select and ticker from {@code dev.weft.primitives}.
  */
 module dev.weft.consensus {
   requires transitive dev.weft.primitives;
 
   exports dev.weft.raft;
   exports dev.weft.raft.server;
+  exports dev.weft.raft.storage;
 }
