@@ -20,7 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A durable {@link MutableStorage} in a directory: a segmented write-ahead log, the hard state and
@@ -50,8 +52,9 @@ import java.util.TreeMap;
  * Leftover temporary files of an interrupted atomic replace are deleted, with an INFO line.
  *
  * <p><b>Locking.</b> The directory is locked ({@code FileChannel.tryLock} on the file {@value
- * #LOCK}) while open: a second {@code open}, in this process or another, throws {@link
- * StorageLockedException}. {@link #close()} releases it, as does the death of the process.
+ * #LOCK}, and a table of directories open in this process) while open: a second {@code open}, in
+ * this process or another, throws {@link StorageLockedException}. {@link #close()} releases it, as
+ * does the death of the process.
  *
  * <p><b>Memory.</b> The log's data stays on disk. In memory: 4 bytes per entry (where its record
  * starts) plus two longs per change of term, and a cache of the most recent entries bounded by
@@ -84,9 +87,10 @@ public final class FileStorage implements MutableStorage, AutoCloseable {
    * commit index, so deleting old segments never loses it.
    *
    * When the term or vote changes together with new entries, the hard state file is written
-   * first, with the commit index capped at what the log already holds, so that a crash between
-   * the two writes leaves a node that has learned a new term but not its entries: the ordinary
-   * state of a follower, never a log with entries of a term newer than the node's own.
+   * first, with the commit index capped below the first index the batch writes, so that a crash
+   * between the two writes leaves a node that has learned a new term but not its entries (the
+   * ordinary state of a follower, never a log with entries of a term newer than the node's own),
+   * and never a commit index that covers old entries the batch was replacing.
    *
    * Snapshots: SnapshotFile. A snapshot whose last entry the log does not hold replaces the whole
    * log (Raft Figure 13): its end record carries the seq the new log's segments start from, the
@@ -106,6 +110,11 @@ public final class FileStorage implements MutableStorage, AutoCloseable {
 
   private static final String LOGGER_NAME = "dev.weft.raft.storage";
 
+  // Directories open in this process, on the real file system. A POSIX lock is released when the
+  // process closes any descriptor of the file, so a second open here must be refused before it
+  // opens the lock file at all, or refusing it would release the first one's lock.
+  private static final Set<Path> OPEN_HERE = ConcurrentHashMap.newKeySet();
+
   private final Path directory;
   private final Options options;
   private final FileIo io;
@@ -115,6 +124,7 @@ public final class FileStorage implements MutableStorage, AutoCloseable {
   private final FileLock lock;
   private final SegmentedLog log;
   private final EntryCache cache;
+  private final Path openKey; // in OPEN_HERE while open, or null
 
   private HardState hardState; // as last given, or recovered
   private HardState fileState; // the term and vote the hard state file holds
@@ -248,8 +258,10 @@ public final class FileStorage implements MutableStorage, AutoCloseable {
       FileLock lock,
       SegmentedLog log,
       HardState fileState,
-      SnapshotFile.Info snapshot) {
+      SnapshotFile.Info snapshot,
+      Path openKey) {
     this.directory = directory;
+    this.openKey = openKey;
     this.options = options;
     this.io = options.io();
     this.logger = options.logger();
@@ -299,8 +311,16 @@ public final class FileStorage implements MutableStorage, AutoCloseable {
     FileChannel lockChannel = null;
     FileLock lock = null;
     SegmentedLog log = null;
+    Path key = null;
     try {
       io.createDirectories(dir);
+      if (io == SystemFileIo.INSTANCE) {
+        key = dir.toRealPath();
+        if (!OPEN_HERE.add(key)) {
+          key = null;
+          throw new StorageLockedException(dir);
+        }
+      }
       lockChannel = io.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       try {
         lock = lockChannel.tryLock();
@@ -325,7 +345,8 @@ public final class FileStorage implements MutableStorage, AutoCloseable {
               found.snapshot == null ? 0 : found.snapshot.resetSeq());
       stats.syncDirectory(io, dir); // names recovered from the cache become durable too
       FileStorage storage =
-          new FileStorage(dir, options, stats, lockChannel, lock, log, fileState, found.snapshot);
+          new FileStorage(
+              dir, options, stats, lockChannel, lock, log, fileState, found.snapshot, key);
       options
           .logger()
           .log(
@@ -339,10 +360,10 @@ public final class FileStorage implements MutableStorage, AutoCloseable {
               storage.hardState);
       return storage;
     } catch (IOException e) {
-      closeQuietly(log, lock, lockChannel);
+      closeQuietly(log, lock, lockChannel, key);
       throw new UncheckedIOException("cannot open the storage in " + dir, e);
     } catch (RuntimeException | Error e) {
-      closeQuietly(log, lock, lockChannel);
+      closeQuietly(log, lock, lockChannel, key);
       throw e;
     }
   }
@@ -440,6 +461,8 @@ public final class FileStorage implements MutableStorage, AutoCloseable {
         writeHardStateFile(state);
       } else if (state.commit() != hardState.commit()) {
         writeCommit(state.commit(), true);
+      } else {
+        log.sync(); // the same commit index may have been saved without a sync
       }
       hardState = state;
     } catch (IOException e) {
@@ -466,9 +489,20 @@ public final class FileStorage implements MutableStorage, AutoCloseable {
     ensureOpen();
     try {
       boolean termOrVote = hardState != null && termOrVoteChanged(hardState);
+      // The hard state file is written before the entries, so its commit index must not cover an
+      // index this batch replaces: a crash before the entries are written would commit the old
+      // entries there.
+      long safe = fresh.isEmpty() ? log.lastIndex() : fresh.get(0).index() - 1;
+      long known = Math.max(fileOrLogCommit(), hardState == null ? 0 : hardState.commit());
+      boolean truncates = !fresh.isEmpty() && fresh.get(0).index() <= log.lastIndex();
       if (termOrVote) {
-        long commit = Math.min(hardState.commit(), Math.max(this.hardState.commit(), lastIndex()));
-        writeHardStateFile(new HardState(hardState.term(), hardState.votedFor(), commit));
+        writeHardStateFile(
+            new HardState(hardState.term(), hardState.votedFor(), Math.min(known, safe)));
+      } else if (truncates && fileState.commit() < Math.min(fileOrLogCommit(), safe)) {
+        // the commit records in the suffix being cut off would take the commit index with them
+        writeHardStateFile(
+            new HardState(
+                fileState.term(), fileState.votedFor(), Math.min(fileOrLogCommit(), safe)));
       }
       long newCommit = hardState == null ? -1 : hardState.commit();
       boolean commitChanged = hardState != null && newCommit != fileOrLogCommit();
@@ -849,6 +883,9 @@ public final class FileStorage implements MutableStorage, AutoCloseable {
     } catch (IOException e) {
       first = first == null ? e : first;
     }
+    if (openKey != null) {
+      OPEN_HERE.remove(openKey);
+    }
     if (first != null) {
       throw new UncheckedIOException("closing the storage in " + directory, first);
     }
@@ -880,7 +917,11 @@ public final class FileStorage implements MutableStorage, AutoCloseable {
     }
   }
 
-  private static void closeQuietly(SegmentedLog log, FileLock lock, FileChannel lockChannel) {
+  private static void closeQuietly(
+      SegmentedLog log, FileLock lock, FileChannel lockChannel, Path key) {
+    if (key != null) {
+      OPEN_HERE.remove(key);
+    }
     try {
       if (log != null) {
         log.close();

@@ -462,7 +462,7 @@ final class SegmentedLog {
         long at = s.forgetFrom(index);
         s.channel.truncate(at);
         s.size = at;
-        stats.force(s.channel);
+        stats.force(s.channel); // before anything new is written where the old records were
       }
     }
   }
