@@ -351,7 +351,7 @@ public final class FileStorage implements MutableStorage, AutoCloseable {
           .logger()
           .log(
               Level.INFO,
-              "opened {0}: entries {1}..{2} in {3} segments, snapshot at {4}, {5}",
+              "opened {0}: entries {1,number,#}..{2,number,#} in {3} segments, snapshot at {4,number,#}, {5}",
               dir,
               storage.firstIndex(),
               storage.lastIndex(),
@@ -739,7 +739,7 @@ public final class FileStorage implements MutableStorage, AutoCloseable {
       if (!holds) {
         logger.log(
             Level.INFO,
-            "{0}: the snapshot at index {1} (term {2}) replaces the log {3}..{4}",
+            "{0}: the snapshot at index {1,number,#} (term {2,number,#}) replaces the log {3,number,#}..{4,number,#}",
             directory,
             i,
             m.term(),
@@ -807,7 +807,7 @@ public final class FileStorage implements MutableStorage, AutoCloseable {
       if (log.firstIndex() != before) {
         logger.log(
             Level.DEBUG,
-            "{0}: compacted entries {1}..{2}",
+            "{0}: compacted entries {1,number,#}..{2,number,#}",
             directory,
             before,
             log.firstIndex() - 1);

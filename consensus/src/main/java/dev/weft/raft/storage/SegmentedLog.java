@@ -82,7 +82,7 @@ final class SegmentedLog {
       Path stale = it.next().getValue();
       logger.log(
           Level.INFO,
-          "deleting {0}: replaced by the snapshot at index {1} (an install was interrupted)",
+          "deleting {0}: replaced by the snapshot at index {1,number,#} (an install was interrupted)",
           stale,
           snapshot.index());
       io.delete(stale);
@@ -130,7 +130,7 @@ final class SegmentedLog {
         if (isLast && r.findValidRecord(1) < 0) {
           logger.log(
               Level.WARNING,
-              "{0}: torn segment header ({1}); deleting the file ({2} bytes)",
+              "{0}: torn segment header ({1}); deleting the file ({2,number,#} bytes)",
               file,
               why,
               size);
@@ -174,7 +174,7 @@ final class SegmentedLog {
       }
       logger.log(
           Level.WARNING,
-          "{0}: torn tail at byte {1} ({2}); truncating {3} bytes",
+          "{0}: torn tail at byte {1,number,#} ({2}); truncating {3,number,#} bytes",
           file,
           bad,
           r.problem(),
