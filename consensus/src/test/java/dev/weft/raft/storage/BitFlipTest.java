@@ -26,11 +26,12 @@ import org.junit.jupiter.api.Test;
  * cannot be told apart from. Nothing damaged is ever returned.
  */
 class BitFlipTest {
+  static final int SEEDS = 300;
   private static final Path DIR = Path.of("/sim/bits");
 
   @Test
   void aFlippedBitIsRefusedOrHarmlessNeverReturned() {
-    long seeds = Long.getLong("weft.storage.seeds", PowerLossTest.SEEDS);
+    long seeds = Long.getLong("weft.storage.seeds", SEEDS);
     Seeds.run(
         seeds,
         "mvn -q -pl consensus -am verify -Dsurefire.failIfNoSpecifiedTests=false"

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
  * -Dweft.seed=N} to replay one.
  */
 class PowerLossTest {
-  static final int SEEDS = 300;
+  static final int SEEDS = 100;
   private static final Path DIR = Path.of("/sim/node");
 
   @Test
