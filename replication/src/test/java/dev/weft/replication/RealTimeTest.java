@@ -78,6 +78,10 @@ class RealTimeTest {
               });
       check(history);
       assertEquals(2, pb.view().members().size(), "a new backup joined: " + pb.view());
+      for (String id : pb.servers()) {
+        NodeHost<?> h = pb.host(id);
+        assertEquals(0, h == null ? 0 : h.failures(), () -> id + " threw: " + h.lastFailure());
+      }
     }
   }
 
@@ -95,6 +99,10 @@ class RealTimeTest {
               Duration.ofSeconds(20));
       check(history);
       assertEquals(List.of(), chain.checkInvariants(), "in " + repaired);
+      for (String id : chain.servers()) {
+        NodeHost<?> h = chain.host(id);
+        assertEquals(0, h == null ? 0 : h.failures(), () -> id + " threw: " + h.lastFailure());
+      }
     }
   }
 
