@@ -2,6 +2,7 @@ package dev.weft.examples.kv;
 
 import dev.weft.raft.NotLeaderException;
 import dev.weft.raft.server.RaftServer;
+import dev.weft.replication.kv.KeyValueClient;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,9 +17,10 @@ import java.util.function.Function;
  * A client of the replicated map, for servers in this JVM: numbers its requests, sends each to the
  * server it believes leads, and retries with the same number on another server when an attempt
  * fails or times out, so that the map's deduplication makes every request take effect at most once.
- * One request at a time (not thread-safe; use one client per thread).
+ * It is the Raft service's {@link KeyValueClient}, the interface that primary-backup and chain
+ * replication serve too. One request at a time (not thread-safe; use one client per thread).
  */
-public final class KvClient {
+public final class KvClient implements KeyValueClient {
   private final long id;
   private final Function<String, RaftServer> servers;
   private final List<String> ids;
@@ -89,6 +91,7 @@ public final class KvClient {
    * @throws TimeoutException if no server answered within the deadline (nothing was changed)
    * @throws InterruptedException if interrupted
    */
+  @Override
   public String get(String key) throws TimeoutException, InterruptedException {
     return execute(KvCommand.Kind.GET, key, null, null).value();
   }
@@ -102,6 +105,7 @@ public final class KvClient {
    *     taken effect)
    * @throws InterruptedException if interrupted
    */
+  @Override
   public void put(String key, String value) throws TimeoutException, InterruptedException {
     execute(KvCommand.Kind.PUT, key, value, null);
   }
@@ -114,6 +118,7 @@ public final class KvClient {
    * @throws TimeoutException if no answer came within the deadline (see {@link #put})
    * @throws InterruptedException if interrupted
    */
+  @Override
   public void append(String key, String value) throws TimeoutException, InterruptedException {
     execute(KvCommand.Kind.APPEND, key, value, null);
   }
@@ -126,6 +131,7 @@ public final class KvClient {
    * @throws TimeoutException if no answer came within the deadline (see {@link #put})
    * @throws InterruptedException if interrupted
    */
+  @Override
   public boolean delete(String key) throws TimeoutException, InterruptedException {
     return execute(KvCommand.Kind.DELETE, key, null, null).ok();
   }
@@ -140,6 +146,7 @@ public final class KvClient {
    * @throws TimeoutException if no answer came within the deadline (see {@link #put})
    * @throws InterruptedException if interrupted
    */
+  @Override
   public boolean compareAndSet(String key, String expected, String value)
       throws TimeoutException, InterruptedException {
     return execute(KvCommand.Kind.CAS, key, value, expected).ok();
