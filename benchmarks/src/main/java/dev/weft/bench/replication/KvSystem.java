@@ -8,6 +8,7 @@ import dev.weft.raft.Role;
 import dev.weft.raft.server.InProcessNetwork;
 import dev.weft.raft.server.RaftServer;
 import dev.weft.raft.server.ServerOptions;
+import dev.weft.replication.LocalNetwork;
 import dev.weft.replication.chain.ChainCluster;
 import dev.weft.replication.chain.ChainServer;
 import dev.weft.replication.kv.KeyValueClient;
@@ -15,6 +16,7 @@ import dev.weft.replication.pb.PbCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 
 /**
  * One replicated key-value service for {@link ReplicationBench}, in one process: clients, and a
@@ -57,9 +59,9 @@ interface KvSystem extends AutoCloseable {
     KvSystem s =
         switch (scheme) {
           case "raft" -> new RaftKv();
-          case "primary-backup" -> new Pb();
-          case "chain-tail" -> new Chain(ChainServer.ReadMode.TAIL);
-          case "chain-craq" -> new Chain(ChainServer.ReadMode.CRAQ);
+          case "primary-backup" -> Hosted.primaryBackup();
+          case "chain-tail" -> Hosted.chain(ChainServer.ReadMode.TAIL);
+          case "chain-craq" -> Hosted.chain(ChainServer.ReadMode.CRAQ);
           default -> throw new IllegalArgumentException("unknown scheme " + scheme);
         };
     KeyValueClient probe = s.client(-1);
@@ -110,47 +112,51 @@ interface KvSystem extends AutoCloseable {
     }
   }
 
-  /** Primary-backup: a primary, a backup and a spare, with a configuration group of three. */
-  final class Pb implements KvSystem {
-    private final PbCluster cluster = PbCluster.start(3, TICK, 42);
+  /**
+   * Primary-backup (a primary, a backup and a spare) or a chain of three and a spare, each with a
+   * configuration group of three, on a {@link LocalNetwork}.
+   */
+  final class Hosted implements KvSystem {
+    private final BiFunction<String, Duration, KeyValueClient> clients;
+    private final LocalNetwork network;
+    private final AutoCloseable cluster;
+
+    private Hosted(
+        BiFunction<String, Duration, KeyValueClient> clients,
+        LocalNetwork network,
+        AutoCloseable cluster) {
+      this.clients = clients;
+      this.network = network;
+      this.cluster = cluster;
+    }
+
+    static Hosted primaryBackup() {
+      PbCluster c = PbCluster.start(3, TICK, 42);
+      return new Hosted(c::client, c.network(), c);
+    }
+
+    static Hosted chain(ChainServer.ReadMode mode) {
+      ChainCluster c = ChainCluster.start(4, 3, mode, TICK, 42);
+      return new Hosted(c::client, c.network(), c);
+    }
 
     @Override
     public KeyValueClient client(int n) {
-      return cluster.client("client-" + n, DEADLINE);
+      return clients.apply("client-" + n, DEADLINE);
     }
 
     @Override
     public long messages() {
-      return cluster.network().sent();
+      return network.sent();
     }
 
     @Override
     public void close() {
-      cluster.close();
-    }
-  }
-
-  /** A chain of three and a spare, with a master and a configuration group of three. */
-  final class Chain implements KvSystem {
-    private final ChainCluster cluster;
-
-    Chain(ChainServer.ReadMode mode) {
-      cluster = ChainCluster.start(4, 3, mode, TICK, 42);
-    }
-
-    @Override
-    public KeyValueClient client(int n) {
-      return cluster.client("client-" + n, DEADLINE);
-    }
-
-    @Override
-    public long messages() {
-      return cluster.network().sent();
-    }
-
-    @Override
-    public void close() {
-      cluster.close();
+      try {
+        cluster.close();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
     }
   }
 }
