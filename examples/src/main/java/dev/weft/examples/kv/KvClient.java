@@ -4,6 +4,7 @@ import dev.weft.raft.NotLeaderException;
 import dev.weft.raft.server.ProposalDroppedException;
 import dev.weft.raft.server.RaftServer;
 import dev.weft.raft.server.ServerClosedException;
+import dev.weft.replication.kv.KeyValueClient;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -23,9 +24,10 @@ import java.util.function.Function;
  * makes every request take effect at most once. If the session has expired (the client was idle
  * longer than the map's session timeout), the request fails with {@link SessionExpiredException}
  * and the next one registers a new session. One request at a time (not thread-safe; use one client
- * per thread).
+ * per thread). It is the Raft service's {@link KeyValueClient}, the interface that primary-backup
+ * and chain replication serve too.
  */
-public final class KvClient {
+public final class KvClient implements KeyValueClient {
   private final Function<String, RaftServer> servers;
   private final List<String> ids;
   private final Duration attemptTimeout;
@@ -92,6 +94,7 @@ public final class KvClient {
    * @throws TimeoutException if no server answered within the deadline (nothing was changed)
    * @throws InterruptedException if interrupted
    */
+  @Override
   public String get(String key) throws TimeoutException, InterruptedException {
     return execute(KvCommand.Kind.GET, key, null, null).value();
   }
@@ -105,6 +108,7 @@ public final class KvClient {
    *     taken effect)
    * @throws InterruptedException if interrupted
    */
+  @Override
   public void put(String key, String value) throws TimeoutException, InterruptedException {
     execute(KvCommand.Kind.PUT, key, value, null);
   }
@@ -117,6 +121,7 @@ public final class KvClient {
    * @throws TimeoutException if no answer came within the deadline (see {@link #put})
    * @throws InterruptedException if interrupted
    */
+  @Override
   public void append(String key, String value) throws TimeoutException, InterruptedException {
     execute(KvCommand.Kind.APPEND, key, value, null);
   }
@@ -129,6 +134,7 @@ public final class KvClient {
    * @throws TimeoutException if no answer came within the deadline (see {@link #put})
    * @throws InterruptedException if interrupted
    */
+  @Override
   public boolean delete(String key) throws TimeoutException, InterruptedException {
     return execute(KvCommand.Kind.DELETE, key, null, null).ok();
   }
@@ -143,6 +149,7 @@ public final class KvClient {
    * @throws TimeoutException if no answer came within the deadline (see {@link #put})
    * @throws InterruptedException if interrupted
    */
+  @Override
   public boolean compareAndSet(String key, String expected, String value)
       throws TimeoutException, InterruptedException {
     return execute(KvCommand.Kind.CAS, key, value, expected).ok();
