@@ -1,7 +1,7 @@
 /**
  * weft across machines, on grpc-java: a Raft {@link dev.weft.raft.server.Transport} with one
  * flow-controlled stream per peer ({@link dev.weft.grpc.GrpcTransport}), TLS and mutual TLS from
- * PEM files ({@link dev.weft.grpc.Security}), and at-most-once RPC for any gRPC service ({@code
+ * PEM files ({@link dev.weft.grpc.Security}), and at-most-once RPC for any gRPC service ({@link
  * dev.weft.grpc.rpc}).
  *
  * <p>gRPC and protobuf have no module descriptors of their own; they are automatic modules named by
@@ -19,4 +19,5 @@ module dev.weft.grpc {
   requires com.google.protobuf;
 
   exports dev.weft.grpc;
+  exports dev.weft.grpc.rpc;
 }

@@ -16,7 +16,7 @@ class ModuleDescriptorTest {
     ModuleDescriptors.check(
         Path.of("target/classes/module-info.class"),
         "dev.weft.grpc",
-        Set.of("dev.weft.grpc"),
+        Set.of("dev.weft.grpc", "dev.weft.grpc.rpc"),
         Set.of(
             "dev.weft.consensus",
             "io.grpc",

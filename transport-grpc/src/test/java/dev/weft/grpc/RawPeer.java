@@ -8,10 +8,6 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -22,25 +18,8 @@ import java.util.concurrent.TimeUnit;
  * under whatever identity headers it claims: the network's worst behaviour, on demand. Plaintext.
  */
 final class RawPeer implements AutoCloseable {
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES =
-      new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-          return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-          try {
-            return stream.readAllBytes();
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
-      };
-
   static final MethodDescriptor<byte[], byte[]> CONNECT =
-      RaftPeerGrpc.getConnectMethod().toBuilder(BYTES, BYTES).build();
+      RaftPeerGrpc.getConnectMethod().toBuilder(Bytes.MARSHALLER, Bytes.MARSHALLER).build();
 
   private final ManagedChannel channel;
 
