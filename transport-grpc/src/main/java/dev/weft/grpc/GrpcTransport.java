@@ -65,7 +65,10 @@ public final class GrpcTransport implements Transport {
     UNKNOWN_KIND,
     /** A stream or frame from a node outside the configuration, or not the stream's own. */
     UNKNOWN_SENDER,
-    /** A peer whose certificate does not name the id it claims or was dialled as. */
+    /**
+     * A peer whose certificate does not name the id it claims or was dialled as, or is not signed
+     * by a trusted authority.
+     */
     WRONG_IDENTITY,
     /** A stream or frame meant for another node, or a dialled node that says it is another. */
     MISADDRESSED

@@ -13,6 +13,7 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.net.InetSocketAddress;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledExecutorService;
@@ -248,6 +249,11 @@ final class PeerLink {
         return;
       }
       boolean wasOpen = open;
+      if (!wasOpen && certificateRefused(status)) {
+        counters.reject(GrpcTransport.Rejection.WRONG_IDENTITY);
+        GrpcTransport.LOG.log(
+            WARNING, "{0}: refused the certificate of {1} at {2}", self, peer, address);
+      }
       abandon(status);
       counters.connectFailures.incrementAndGet();
       failures++;
@@ -314,6 +320,16 @@ final class PeerLink {
       lock.unlock();
     }
     failed(gen, Status.FAILED_PRECONDITION.withDescription("the peer is someone else"));
+  }
+
+  /** Whether the TLS handshake failed on the certificate: untrusted, or not naming the peer. */
+  private static boolean certificateRefused(Status status) {
+    for (Throwable t = status.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof CertificateException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean identityOk(long gen, ClientCall<?, ?> c) {
