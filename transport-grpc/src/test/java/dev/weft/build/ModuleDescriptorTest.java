@@ -23,6 +23,7 @@ class ModuleDescriptorTest {
             "io.grpc.stub",
             "io.grpc.protobuf",
             "io.grpc.netty.shaded",
-            "com.google.protobuf"));
+            "com.google.protobuf",
+            "com.google.common.util.concurrent.internal"));
   }
 }
