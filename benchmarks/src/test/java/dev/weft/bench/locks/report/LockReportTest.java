@@ -205,7 +205,7 @@ class LockReportTest {
   void confidenceIntervalsAreDrawnWhereJmhGaveThem() {
     Series withError =
         new Series(
-            "McsLock", List.of(new Series.Point(1, 10, 2), new Series.Point(2, 20, Double.NaN)));
+            "McsLock", List.of(new Series.Point(1, 15, 2), new Series.Point(2, 30, Double.NaN)));
     String svg = SvgChart.render("t", "u", List.of(withError));
     Matcher whisker = Pattern.compile("<path d=\"M([\\d.]+) ([\\d.]+)V([\\d.]+)").matcher(svg);
     assertTrue(whisker.find(), svg);
