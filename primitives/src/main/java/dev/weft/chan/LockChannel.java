@@ -71,12 +71,10 @@ final class LockChannel<T> extends AbstractChannel<T> {
     if (closed) {
       throw closedException("send on closed channel");
     }
-    Waiter r;
-    while ((r = dequeueWaiter(false)) != null) {
-      if (r.claim(value)) {
-        wakeLater(r);
-        return true;
-      }
+    Waiter r = claimFirst(false, value);
+    if (r != null) {
+      wakeLater(r);
+      return true;
     }
     if (count < capacity) {
       enqueue(value);
@@ -86,30 +84,20 @@ final class LockChannel<T> extends AbstractChannel<T> {
   }
 
   /**
-   * Under the lock: takes a value from the buffer or a waiting sender if possible.
+   * Under the lock: takes a value from the buffer or a waiting sender if possible. Senders wait
+   * only on an unbuffered channel (an unlimited one always has room), so the two never coincide.
    *
    * @return the value, {@link #CLOSED} if closed and drained, or {@link #EMPTY}
    */
   @Override
   Object receiveLocked() {
     if (count > 0) {
-      Object v = dequeue();
-      Waiter s;
-      while ((s = dequeueWaiter(true)) != null) {
-        if (s.claimSender()) {
-          enqueue(s.item); // the buffer was full, so the first waiting sender's value moves in
-          wakeLater(s);
-          break;
-        }
-      }
-      return v;
+      return dequeue();
     }
-    Waiter s;
-    while ((s = dequeueWaiter(true)) != null) {
-      if (s.claimSender()) {
-        wakeLater(s);
-        return s.item;
-      }
+    Waiter s = claimFirst(true, null);
+    if (s != null) {
+      wakeLater(s);
+      return s.item;
     }
     return closed ? CLOSED : EMPTY;
   }
@@ -120,18 +108,8 @@ final class LockChannel<T> extends AbstractChannel<T> {
   }
 
   @Override
-  void registerLocked(Waiter w, boolean send) {
-    enqueueWaiter(w, send);
-  }
-
-  @Override
   boolean readyAfterRegistration(boolean send) {
     return false; // sendLocked and receiveLocked already checked, under the same lock
-  }
-
-  @Override
-  void unregisterLocked(Waiter w, boolean send) {
-    removeWaiter(w, send);
   }
 
   @Override
@@ -175,41 +153,43 @@ final class LockChannel<T> extends AbstractChannel<T> {
   // Operations
 
   @Override
-  boolean sendImpl(Object value, boolean timed, long deadline) throws InterruptedException {
+  Object transfer(Object value, boolean timed, long deadline) throws InterruptedException {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
-    lock();
-    Waiter w;
+    boolean send = value != null;
+    Object result;
+    Waiter w = null;
     boolean spin = false;
+    lock();
     try {
-      if (sendLocked(value)) {
-        w = null;
-      } else if (timed && deadline - System.nanoTime() <= 0) {
-        return false; // finally unlocks
-      } else {
+      result = send ? (sendLocked(value) ? value : EMPTY) : receiveLocked();
+      if (result == EMPTY && !(timed && deadline - System.nanoTime() <= 0)) {
         w = new Waiter(null, 0, this, value);
-        spin = !hasWaiters(true); // only the first in line is likely to be served soon
-        enqueueWaiter(w, true);
+        spin = !hasWaiters(send); // only the first in line is likely to be served soon
+        enqueueWaiter(w, send);
       }
     } finally {
       unlockAndWake();
     }
     if (w == null) {
-      return true;
+      return result;
     }
     int outcome = w.parker.await(timed, deadline, spin);
     if (outcome == 0) {
+      if (!send) {
+        return w.item;
+      }
       if (w.item == CLOSED) {
         throw closedException("channel closed while sending");
       }
-      return true;
+      return value;
     }
-    unregister(w, true);
+    unregister(w, send);
     if (outcome == Parker.INTERRUPTED) {
       throw new InterruptedException();
     }
-    return false;
+    return EMPTY;
   }
 
   @Override
@@ -223,34 +203,18 @@ final class LockChannel<T> extends AbstractChannel<T> {
   }
 
   @Override
-  void closeImpl(Throwable cause) {
-    Waiter woken = null;
+  Object pollNow() {
     lock();
     try {
-      if (closed) {
-        throw closedException("close of closed channel");
-      }
-      closeCause = cause;
-      closed = true;
-      // Receivers wait only on an empty buffer, so each of them now sees "closed and drained";
-      // senders fail. Chain the claimed waiters through `next` to wake them after unlocking.
-      Waiter w;
-      while ((w = dequeueWaiter(false)) != null) {
-        if (w.claim(CLOSED)) {
-          w.next = woken;
-          woken = w;
-        }
-      }
-      while ((w = dequeueWaiter(true)) != null) {
-        if (w.claim(CLOSED)) {
-          w.next = woken;
-          woken = w;
-        }
-      }
+      return receiveLocked();
     } finally {
-      unlock();
+      unlockAndWake();
     }
-    wakeChain(woken);
+  }
+
+  @Override
+  void markClosedLocked() {
+    closed = true;
   }
 
   @Override
@@ -261,49 +225,6 @@ final class LockChannel<T> extends AbstractChannel<T> {
   @Override
   public int capacity() {
     return capacity;
-  }
-
-  @Override
-  Object receiveImpl(boolean timed, long deadline) throws InterruptedException {
-    if (Thread.interrupted()) {
-      throw new InterruptedException();
-    }
-    lock();
-    Object v;
-    Waiter w = null;
-    boolean spin = false;
-    try {
-      v = receiveLocked();
-      if (v == EMPTY && !(timed && deadline - System.nanoTime() <= 0)) {
-        w = new Waiter(null, 0, this, null);
-        spin = !hasWaiters(false);
-        enqueueWaiter(w, false);
-      }
-    } finally {
-      unlockAndWake();
-    }
-    if (w == null) {
-      return v;
-    }
-    int outcome = w.parker.await(timed, deadline, spin);
-    if (outcome == 0) {
-      return w.item;
-    }
-    unregister(w, false);
-    if (outcome == Parker.INTERRUPTED) {
-      throw new InterruptedException();
-    }
-    return EMPTY;
-  }
-
-  @Override
-  Object pollNow() {
-    lock();
-    try {
-      return receiveLocked();
-    } finally {
-      unlockAndWake();
-    }
   }
 
   @Override

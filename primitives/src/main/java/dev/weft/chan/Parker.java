@@ -8,9 +8,9 @@ import java.util.concurrent.locks.LockSupport;
  * The wait state of one blocked operation: a single send or receive, or a whole select with one
  * {@link Waiter} per clause.
  *
- * <p>{@code state} starts at {@link #WAITING} and changes once, by compare-and-set: to the index of
- * the clause that a partner completed ({@link #tryClaim}), or to {@link #CANCELLED} when the
- * waiting thread gives up on timeout or interrupt ({@link #tryCancel}). Whoever wins the race
+ * <p>{@code state} starts at {@link #WAITING} and changes once per wait, by compare-and-set: to the
+ * index of the clause that a partner completed ({@link #tryClaim}), or to {@link #CANCELLED} when
+ * the waiting thread gives up on timeout or interrupt ({@link #tryCancel}). Whoever wins the race
  * decides the outcome, which is what makes "exactly one clause completes" and "an interrupted
  * operation has no effect" hold.
  *
@@ -51,6 +51,18 @@ class Parker {
   /** The waiter gives up; false if a partner has claimed it first. */
   boolean tryCancel() {
     return STATE.compareAndSet(this, WAITING, CANCELLED);
+  }
+
+  /**
+   * Makes a claimed parker wait again, so that an operation that retries after a wake-up (see
+   * {@link RingChannel}) registers the same waiter instead of a new one. Only the owner calls this,
+   * after {@link #await} returned a claim: the claimer has already dequeued the waiter, so nobody
+   * can claim it until it is enqueued again, and a wake-up that the claimer has yet to deliver
+   * unparks the thread once too often, which {@link #await} tolerates.
+   */
+  void reset() {
+    parked = false;
+    state = WAITING;
   }
 
   /** Called by the partner after a successful claim, outside any channel lock. */

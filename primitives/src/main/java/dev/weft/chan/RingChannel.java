@@ -220,17 +220,10 @@ final class RingChannel<T> extends AbstractChannel<T> {
 
   @Override
   void signal(boolean toSenders) {
-    Waiter woken = null;
+    Waiter woken;
     lock();
     try {
-      Waiter w;
-      while ((w = dequeueWaiter(toSenders)) != null) {
-        count(toSenders, -1);
-        if (w.claim(null)) {
-          woken = w;
-          break;
-        }
-      }
+      woken = claimFirst(toSenders, null);
     } finally {
       unlock();
     }
@@ -239,121 +232,103 @@ final class RingChannel<T> extends AbstractChannel<T> {
     }
   }
 
-  private void count(boolean sendersSide, int delta) {
-    VarHandle h = sendersSide ? WAITING_SENDERS : WAITING_RECEIVERS;
+  @Override
+  void waitersChanged(boolean send, int delta) {
+    VarHandle h = send ? WAITING_SENDERS : WAITING_RECEIVERS;
     h.setVolatile(this, (int) h.getVolatile(this) + delta); // under the lock: no lost update
   }
 
   // ---------------------------------------------------------------------------------------------
   // Operations
 
+  /**
+   * One attempt, without waiting and without the wake-up that a success owes the other side.
+   *
+   * @param value the value to send, or null to receive
+   * @return a send: {@code value} if it is in the ring, {@link #EMPTY} if full, {@link #CLOSED} if
+   *     closed; a receive: what {@link #poll} returns
+   */
+  private Object tryOnce(Object value) {
+    if (value == null) {
+      return poll();
+    }
+    int r = offer(value);
+    return r == OK ? value : r == FULL ? EMPTY : CLOSED;
+  }
+
+  /**
+   * Finishes an attempt that {@link #tryOnce} made: a success wakes a waiter of the other side, if
+   * any, and a send that found the channel closed throws.
+   */
+  private Object settle(Object value, Object result) {
+    if (result == EMPTY) {
+      return result;
+    }
+    if (value != null) {
+      if (result == CLOSED) {
+        throw closedException("send on closed channel");
+      }
+      afterSend();
+    } else if (result != CLOSED) {
+      afterReceive();
+    }
+    return result;
+  }
+
   @Override
   boolean offerNow(Object value) {
-    int r = offer(value);
-    if (r == OK) {
-      afterSend();
-      return true;
-    }
-    if (r == SHUT) {
-      throw closedException("send on closed channel");
-    }
-    return false;
+    return settle(value, tryOnce(value)) != EMPTY;
   }
 
   @Override
   Object pollNow() {
-    Object v = poll();
-    if (v != EMPTY && v != CLOSED) {
-      afterReceive();
-    }
-    return v;
+    return settle(null, tryOnce(null));
   }
 
+  /**
+   * The blocking path of both directions: try, spin, then register a waiter and park until a
+   * partner wakes it, and try again. The one waiter is reused across wake-ups.
+   */
   @Override
-  boolean sendImpl(Object value, boolean timed, long deadline) throws InterruptedException {
+  Object transfer(Object value, boolean timed, long deadline) throws InterruptedException {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
-    if (offerNow(value)) {
-      return true;
+    boolean send = value != null;
+    Object r = settle(value, tryOnce(value));
+    if (r != EMPTY) {
+      return r;
     }
-    if (spinUntilRoom() && offerNow(value)) {
-      return true;
+    boolean ready = send ? spinUntilRoom() : spinUntilValue();
+    if (ready && (r = settle(value, tryOnce(value))) != EMPTY) {
+      return r;
     }
-    while (true) {
-      if (timed && deadline - System.nanoTime() <= 0) {
-        return false;
-      }
-      Waiter w = new Waiter(null, 0, this, null);
-      lock();
-      enqueueWaiter(w, true);
-      count(true, +1);
-      unlock();
-      VarHandle.fullFence(); // Dekker: registered before we look at the ring again
-      int r = offer(value);
-      if (r != FULL) {
-        abandon(w, true);
-        if (r == SHUT) {
-          throw closedException("send on closed channel");
-        }
-        afterSend();
-        return true;
-      }
-      int outcome = w.parker.await(timed, deadline, false); // spun already
-      if (outcome < 0) {
-        unregister(w, true);
-        if (outcome == Parker.INTERRUPTED) {
-          throw new InterruptedException();
-        }
-        return false; // timed out
-      }
-      if (offerNow(value)) { // woken: there was room a moment ago
-        return true;
-      }
-    }
-  }
-
-  @Override
-  Object receiveImpl(boolean timed, long deadline) throws InterruptedException {
-    if (Thread.interrupted()) {
-      throw new InterruptedException();
-    }
-    Object v = pollNow();
-    if (v != EMPTY) {
-      return v;
-    }
-    if (spinUntilValue() && (v = pollNow()) != EMPTY) {
-      return v;
-    }
+    Waiter w = new Waiter(null, 0, this, null);
     while (true) {
       if (timed && deadline - System.nanoTime() <= 0) {
         return EMPTY;
       }
-      Waiter w = new Waiter(null, 0, this, null);
       lock();
-      enqueueWaiter(w, false);
-      count(false, +1);
+      enqueueWaiter(w, send);
       unlock();
       VarHandle.fullFence(); // Dekker: registered before we look at the ring again
-      v = poll();
-      if (v != EMPTY) {
-        abandon(w, false);
-        if (v != CLOSED) {
-          afterReceive();
-        }
-        return v;
+      r = tryOnce(value);
+      if (r != EMPTY) {
+        abandon(w, send);
+        return settle(value, r);
       }
       int outcome = w.parker.await(timed, deadline, false); // spun already
       if (outcome < 0) {
-        unregister(w, false);
+        unregister(w, send);
         if (outcome == Parker.INTERRUPTED) {
           throw new InterruptedException();
         }
         return EMPTY; // timed out
       }
-      if ((v = pollNow()) != EMPTY) { // woken: there was a value (or a close) a moment ago
-        return v;
+      if ((r = settle(value, tryOnce(value))) != EMPTY) { // woken: it was ready a moment ago
+        return r;
       }
+      w.parker.reset(); // dequeued by the partner that woke us: ready to register again
     }
   }
 
@@ -441,36 +416,8 @@ final class RingChannel<T> extends AbstractChannel<T> {
   }
 
   @Override
-  void closeImpl(Throwable cause) {
-    Waiter woken = null;
-    lock();
-    try {
-      long s = (long) SEND.getVolatile(this);
-      if (s < 0) {
-        throw closedException("close of closed channel");
-      }
-      closeCause = cause; // plain: published by the getAndBitwiseOr below
-      SEND.getAndBitwiseOr(this, CLOSED_BIT);
-      // Every waiter now retries and sees the close: receivers drain, then see it closed.
-      Waiter w;
-      while ((w = dequeueWaiter(false)) != null) {
-        count(false, -1);
-        if (w.claim(null)) {
-          w.next = woken;
-          woken = w;
-        }
-      }
-      while ((w = dequeueWaiter(true)) != null) {
-        count(true, -1);
-        if (w.claim(null)) {
-          w.next = woken;
-          woken = w;
-        }
-      }
-    } finally {
-      unlock();
-    }
-    wakeChain(woken);
+  void markClosedLocked() {
+    SEND.getAndBitwiseOr(this, CLOSED_BIT); // closeCause, written before, is published with it
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -492,12 +439,6 @@ final class RingChannel<T> extends AbstractChannel<T> {
   }
 
   @Override
-  void registerLocked(Waiter w, boolean send) {
-    enqueueWaiter(w, send);
-    count(send, +1);
-  }
-
-  @Override
   boolean readyAfterRegistration(boolean send) {
     long s = (long) SEND.getVolatile(this);
     long r = (long) RECV.getVolatile(this);
@@ -505,14 +446,6 @@ final class RingChannel<T> extends AbstractChannel<T> {
       return true; // closed: a send fails and a receive drains or reports it
     }
     return send ? s - r < capacity : s != r;
-  }
-
-  @Override
-  void unregisterLocked(Waiter w, boolean send) {
-    if (w.queued) {
-      removeWaiter(w, send);
-      count(send, -1);
-    }
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -235,7 +235,7 @@ final class SelectRun<R> {
         Clause<? extends R> c = channelClauses[i];
         Object item = c instanceof Clause.Send<? extends R> s ? s.value : null;
         waiters[i] = new Waiter(parker, i, channelOf(c), item);
-        waiters[i].channel.registerLocked(waiters[i], isSend(c));
+        waiters[i].channel.enqueueWaiter(waiters[i], isSend(c));
       }
       if (anyRing) {
         VarHandle.fullFence(); // Dekker: registered before we look at the rings again
@@ -243,7 +243,7 @@ final class SelectRun<R> {
           Clause<? extends R> c = channelClauses[i];
           if (channelOf(c).readyAfterRegistration(isSend(c))) {
             for (int j = 0; j < waiters.length; j++) {
-              waiters[j].channel.unregisterLocked(waiters[j], isSend(channelClauses[j]));
+              waiters[j].channel.removeWaiter(waiters[j], isSend(channelClauses[j]));
               waiters[j] = null;
             }
             return -1;

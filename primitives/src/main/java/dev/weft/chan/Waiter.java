@@ -35,14 +35,14 @@ final class Waiter extends Parker {
     this.item = item;
   }
 
-  /** Completes this waiter's clause with {@code result}; false if its operation already ended. */
+  /**
+   * Completes this waiter's clause, handing it {@code result} unless that is null (a sender whose
+   * value is taken keeps it); false if its operation already ended.
+   */
   boolean claim(Object result) {
-    item = result; // harmless if the claim fails: nobody reads a lost waiter's item
-    return parker.tryClaim(clause);
-  }
-
-  /** Completes this sender's clause by taking its value; false if its operation already ended. */
-  boolean claimSender() {
+    if (result != null) {
+      item = result; // harmless if the claim fails: nobody reads a lost waiter's item
+    }
     return parker.tryClaim(clause);
   }
 }
