@@ -18,13 +18,16 @@ import java.util.function.Supplier;
  * operations, a small lock for their wait queues, and the contract that {@link SelectRun} uses.
  *
  * <ul>
- *   <li>{@link LockChannel} (unbuffered and unlimited): everything under the lock, and partners
- *       <em>complete</em> a waiter's operation (direct hand-off), as in Go's runtime.
+ *   <li>{@link RendezvousChannel} (unbuffered): a lock-free list of waiters, which partners
+ *       <em>complete</em> (direct hand-off); the lock only orders selects' registrations.
+ *   <li>{@link LockChannel} (unlimited): everything under the lock, and partners complete a
+ *       waiter's operation, as in Go's runtime.
  *   <li>{@link RingChannel} (bounded buffers): a lock-free ring buffer; the lock guards only the
  *       wait queues, and partners merely <em>wake</em> a waiter, which then retries.
  * </ul>
  */
-abstract sealed class AbstractChannel<T> implements Channel<T> permits LockChannel, RingChannel {
+abstract sealed class AbstractChannel<T> implements Channel<T>
+    permits LockChannel, RingChannel, RendezvousChannel {
   /** A receive's result when the channel is closed and drained; also handed to closed waiters. */
   static final Object CLOSED = new Object();
 
@@ -45,7 +48,10 @@ abstract sealed class AbstractChannel<T> implements Channel<T> permits LockChann
   /** Global order in which a select locks several channels. */
   final long id = IDS.incrementAndGet();
 
-  /** Why the channel was closed; written under the lock before the closed state is published. */
+  /**
+   * Why the channel was closed (lock-based channels); written under the lock before the closed
+   * state is published.
+   */
   Throwable closeCause;
 
   /** A waiter that the lock holder has claimed and must wake after unlocking; lock-guarded. */
@@ -197,8 +203,19 @@ abstract sealed class AbstractChannel<T> implements Channel<T> permits LockChann
     }
   }
 
+  /**
+   * Called before an operation whose waiter was completed with {@link #CLOSED} reports the channel
+   * closed: {@link RendezvousChannel} first finishes the close there. Nothing to do here.
+   */
+  void beforeReportingClosed() {}
+
+  /** Why the channel was closed, or null; read only once the channel is seen closed. */
+  Throwable closeCause() {
+    return closeCause;
+  }
+
   final ChannelClosedException closedException(String what) {
-    return new ChannelClosedException(what, closeCause);
+    return new ChannelClosedException(what, closeCause());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -238,8 +255,9 @@ abstract sealed class AbstractChannel<T> implements Channel<T> permits LockChann
    * Closes the channel: marks it closed under the lock, completes every waiter with {@link #CLOSED}
    * (a waiting receiver sees the channel closed and drained, or retries and drains it; a waiting
    * sender fails), and wakes them once the lock is released, so that none finds it still locked.
+   * {@link RendezvousChannel} closes without the lock.
    */
-  final void closeImpl(Throwable cause) {
+  void closeImpl(Throwable cause) {
     Waiter woken = null;
     lock();
     try {
@@ -278,19 +296,33 @@ abstract sealed class AbstractChannel<T> implements Channel<T> permits LockChann
   abstract Object receiveLocked();
 
   /**
-   * With the lock held, after {@link #enqueueWaiter} and a full fence: whether the operation could
+   * With the lock held: enqueues a select's waiter. False if the channel refused it because its
+   * clause may be able to proceed now: the select must then withdraw and poll again.
+   */
+  boolean registerLocked(Waiter w) {
+    enqueueWaiter(w, w.send);
+    return true;
+  }
+
+  /**
+   * With the lock held, after {@link #registerLocked} and a full fence: whether the operation could
    * proceed now, so that the waiter must not park.
    */
   abstract boolean readyAfterRegistration(boolean send);
+
+  /** With the lock held: withdraws a select's waiter, if it is still queued. */
+  void unregisterLocked(Waiter w) {
+    removeWaiter(w, w.send);
+  }
 
   /** Wakes one waiting sender or receiver, passing on a wake-up that its receiver did not use. */
   abstract void signal(boolean senders);
 
   /** Removes a waiter whose operation ended without a partner, if it is still queued. */
-  final void unregister(Waiter w, boolean send) {
+  void unregister(Waiter w) {
     lock();
     try {
-      removeWaiter(w, send);
+      removeWaiter(w, w.send);
     } finally {
       unlock();
     }

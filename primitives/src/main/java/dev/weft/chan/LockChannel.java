@@ -1,40 +1,35 @@
 package dev.weft.chan;
 
 /**
- * Unbuffered and unlimited channels: everything under one small lock.
+ * Unlimited channels: a growing ring buffer and a queue of waiting receivers under one small lock.
  *
  * <h2>Algorithm</h2>
  *
  * <p>This follows the design of Go's runtime ({@code runtime/chan.go} and {@code select.go}): the
- * lock guards a ring buffer and two FIFO wait queues, one of blocked senders (each carrying its
- * value) and one of blocked receivers. Two invariants make FIFO order and direct hand-off simple:
- *
- * <ul>
- *   <li>receivers wait only while the buffer is empty, so a sender that finds a waiting receiver
- *       hands its value straight to it;
- *   <li>senders wait only while the buffer is full (always, for an unbuffered channel), so a
- *       receiver takes the value from the first waiting sender (an unlimited channel never makes a
- *       sender wait).
- * </ul>
+ * lock guards a ring buffer and the FIFO queue of blocked receivers. Receivers wait only while the
+ * buffer is empty, so a sender that finds a waiting receiver hands its value straight to it;
+ * senders never wait, since the buffer grows.
  *
  * <p>A blocked operation is a {@link Parker} with one {@link Waiter} per clause (one for a plain
- * send or receive, one per clause for a select). A partner completes it by a compare-and-set on the
- * parker, so that of several waiters of one select, or a waiter racing its own timeout or
- * interrupt, exactly one outcome wins. A waiter that loses is simply dropped from the queue.
+ * receive, one per clause for a select). A partner completes it by a compare-and-set on the parker,
+ * so that of several waiters of one select, or a waiter racing its own timeout or interrupt,
+ * exactly one outcome wins. A waiter that loses is simply dropped from the queue.
  *
  * <h2>Differences from Go</h2>
  *
  * <ul>
+ *   <li>Go has no unlimited channel.
  *   <li>A blocked thread spins briefly on its parker before parking ({@link Spin}), because a
  *       partner on another core usually arrives sooner than a park and unpark round trip.
  *   <li>Timeouts and interrupts cancel a wait by the same compare-and-set that partners use to
  *       complete it, so a cancelled operation has no effect.
- *   <li>Bounded buffers are {@link RingChannel}s instead: lock-free in the common case.
+ *   <li>Unbuffered channels are {@link RendezvousChannel}s and bounded ones {@link RingChannel}s:
+ *       lock-free in the common case.
  * </ul>
  *
  * <h2>Memory ordering</h2>
  *
- * <p>Buffer, queues and head are plain fields accessed only under the lock; the lock's acquiring
+ * <p>Buffer, queue and head are plain fields accessed only under the lock; the lock's acquiring
  * compare-and-set and releasing store order them. {@code count} and {@code closed} are also written
  * under the lock, but volatile so that {@link #size()} and {@link #isClosed()} can read them
  * without it. Values handed to a waiter are published by the claim (see {@link Waiter}).
@@ -42,20 +37,10 @@ package dev.weft.chan;
 final class LockChannel<T> extends AbstractChannel<T> {
   private static final int INITIAL_RING = 16;
 
-  private final int capacity;
-  private Object[] ring;
+  private Object[] ring = new Object[INITIAL_RING];
   private int head;
   private volatile int count;
   private volatile boolean closed;
-
-  /** Makes an unbuffered (0) or unlimited ({@link Integer#MAX_VALUE}) channel. */
-  LockChannel(int capacity) {
-    if (capacity != 0 && capacity != Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("LockChannel is unbuffered or unlimited: " + capacity);
-    }
-    this.capacity = capacity;
-    this.ring = capacity == 0 ? null : new Object[INITIAL_RING];
-  }
 
   // ---------------------------------------------------------------------------------------------
   // Lock-held steps, shared by plain operations and select
@@ -74,18 +59,14 @@ final class LockChannel<T> extends AbstractChannel<T> {
     Waiter r = claimFirst(false, value);
     if (r != null) {
       wakeLater(r);
-      return true;
-    }
-    if (count < capacity) {
+    } else {
       enqueue(value);
-      return true;
     }
-    return false;
+    return true;
   }
 
   /**
-   * Under the lock: takes a value from the buffer or a waiting sender if possible. Senders wait
-   * only on an unbuffered channel (an unlimited one always has room), so the two never coincide.
+   * Under the lock: takes a value from the buffer if there is one.
    *
    * @return the value, {@link #CLOSED} if closed and drained, or {@link #EMPTY}
    */
@@ -93,11 +74,6 @@ final class LockChannel<T> extends AbstractChannel<T> {
   Object receiveLocked() {
     if (count > 0) {
       return dequeue();
-    }
-    Waiter s = claimFirst(true, null);
-    if (s != null) {
-      wakeLater(s);
-      return s.item;
     }
     return closed ? CLOSED : EMPTY;
   }
@@ -134,10 +110,10 @@ final class LockChannel<T> extends AbstractChannel<T> {
     return v;
   }
 
-  /** Doubles the ring, up to the capacity. Called only when full and below capacity. */
+  /** Doubles the ring. Called only when full. */
   private void grow() {
     int n = ring.length;
-    int bigger = (int) Math.min((long) capacity, Math.max(2L * n, INITIAL_RING));
+    int bigger = (int) Math.min(Integer.MAX_VALUE - 8, 2L * n);
     if (bigger <= n) {
       throw new OutOfMemoryError("channel buffer cannot grow past " + n);
     }
@@ -165,7 +141,7 @@ final class LockChannel<T> extends AbstractChannel<T> {
     try {
       result = send ? (sendLocked(value) ? value : EMPTY) : receiveLocked();
       if (result == EMPTY && !(timed && deadline - System.nanoTime() <= 0)) {
-        w = new Waiter(null, 0, this, value);
+        w = new Waiter(null, 0, this, send, value);
         spin = !hasWaiters(send); // only the first in line is likely to be served soon
         enqueueWaiter(w, send);
       }
@@ -185,7 +161,7 @@ final class LockChannel<T> extends AbstractChannel<T> {
       }
       return value;
     }
-    unregister(w, send);
+    unregister(w);
     if (outcome == Parker.INTERRUPTED) {
       throw new InterruptedException();
     }
@@ -224,7 +200,7 @@ final class LockChannel<T> extends AbstractChannel<T> {
 
   @Override
   public int capacity() {
-    return capacity;
+    return Integer.MAX_VALUE;
   }
 
   @Override

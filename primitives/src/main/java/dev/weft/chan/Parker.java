@@ -14,6 +14,12 @@ import java.util.concurrent.locks.LockSupport;
  * decides the outcome, which is what makes "exactly one clause completes" and "an interrupted
  * operation has no effect" hold.
  *
+ * <p>A partner that hands the waiter a value without holding a lock that the waiter's other
+ * partners also need ({@link RendezvousChannel}) claims in two steps: {@link #beginClaim} moves the
+ * state to {@link #BUSY}, which only one partner can do, the partner then writes the value, and
+ * {@link #endClaim} publishes the clause with a volatile store. A waiter that sees {@code BUSY} has
+ * lost any race to cancel and waits for the final state.
+ *
  * <p>Parking handshake: the waiter stores {@code parked = true} and then re-reads {@code state}; a
  * partner stores {@code state} (the claim) and then reads {@code parked}. Both are volatile, so at
  * least one of them sees the other's store: either the waiter does not park, or the partner unparks
@@ -28,6 +34,9 @@ class Parker {
 
   /** {@link #await} result: the thread was interrupted and the operation was cancelled. */
   static final int INTERRUPTED = -4;
+
+  /** A partner has claimed the operation and is writing its result; the clause follows. */
+  static final int BUSY = -5;
 
   private static final VarHandle STATE;
 
@@ -46,6 +55,27 @@ class Parker {
   /** A partner completes clause {@code clause} for this waiter; false if it lost the race. */
   boolean tryClaim(int clause) {
     return STATE.compareAndSet(this, WAITING, clause);
+  }
+
+  /**
+   * First step of a two-step claim: a partner takes the operation; false if it lost the race. The
+   * winner writes what it hands over and then calls {@link #endClaim}.
+   */
+  boolean beginClaim() {
+    return STATE.compareAndSet(this, WAITING, BUSY);
+  }
+
+  /**
+   * Second step: publishes the claimed clause. The volatile store orders the partner's writes
+   * before the waiter's read of the state.
+   */
+  void endClaim(int clause) {
+    state = clause;
+  }
+
+  /** Whether the operation still waits for a partner: nobody has claimed or cancelled it. */
+  boolean isWaiting() {
+    return state == WAITING;
   }
 
   /** The waiter gives up; false if a partner has claimed it first. */
@@ -86,7 +116,7 @@ class Parker {
       long budget = Spin.budget();
       long start = System.nanoTime();
       for (int i = 1; budget > 0; i++) {
-        if ((s = state) != WAITING) {
+        if ((s = state) >= 0 || s == CANCELLED) {
           return s;
         }
         Thread.onSpinWait();
@@ -102,7 +132,16 @@ class Parker {
     }
     parked = true;
     boolean interruptedAfterClaim = false;
-    while ((s = state) == WAITING) {
+    while ((s = state) < 0 && s != CANCELLED) {
+      if (s == BUSY) {
+        // Claimed: the partner is writing the result and unparks us once it has published it.
+        if (Thread.interrupted()) {
+          interruptedAfterClaim = true; // too late to cancel; park properly next time round
+        } else {
+          LockSupport.park(this);
+        }
+        continue;
+      }
       if (Thread.interrupted()) {
         if (tryCancel()) {
           return INTERRUPTED;

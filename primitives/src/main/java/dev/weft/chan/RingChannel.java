@@ -303,7 +303,7 @@ final class RingChannel<T> extends AbstractChannel<T> {
     if (ready && (r = settle(value, tryOnce(value))) != EMPTY) {
       return r;
     }
-    Waiter w = new Waiter(null, 0, this, null);
+    Waiter w = new Waiter(null, 0, this, send, null);
     while (true) {
       if (timed && deadline - System.nanoTime() <= 0) {
         return EMPTY;
@@ -319,7 +319,7 @@ final class RingChannel<T> extends AbstractChannel<T> {
       }
       int outcome = w.parker.await(timed, deadline, false); // spun already
       if (outcome < 0) {
-        unregister(w, send);
+        unregister(w);
         if (outcome == Parker.INTERRUPTED) {
           throw new InterruptedException();
         }
@@ -409,7 +409,7 @@ final class RingChannel<T> extends AbstractChannel<T> {
    */
   private void abandon(Waiter w, boolean send) {
     if (w.parker.tryCancel()) {
-      unregister(w, send);
+      unregister(w);
     } else {
       signal(send); // the claimer already dequeued w
     }
