@@ -54,6 +54,12 @@ abstract sealed class AbstractChannel<T> implements Channel<T>
    */
   Throwable closeCause;
 
+  /** Waits left that skip spinning, after spins on this channel failed (see {@link Spin}). */
+  int spinSkip;
+
+  /** How many waits the next failed spin makes skip spinning (see {@link Spin}). */
+  int spinBackoff;
+
   /** A waiter that the lock holder has claimed and must wake after unlocking; lock-guarded. */
   private Waiter wakeAfterUnlock;
 

@@ -151,7 +151,7 @@ final class LockChannel<T> extends AbstractChannel<T> {
     if (w == null) {
       return result;
     }
-    int outcome = w.parker.await(timed, deadline, spin);
+    int outcome = w.parker.await(timed, deadline, spin ? this : null);
     if (outcome == 0) {
       if (!send) {
         return w.item;

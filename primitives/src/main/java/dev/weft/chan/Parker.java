@@ -104,24 +104,32 @@ class Parker {
 
   /**
    * Waits until a partner claims this operation, or cancels it on interrupt or when {@code
-   * deadline} (a {@link System#nanoTime()} value; ignored if {@code timed} is false) passes. With
-   * {@code spin}, it first spins for the thread's {@link Spin#budget()}.
+   * deadline} (a {@link System#nanoTime()} value; ignored if {@code timed} is false) passes. If
+   * {@code spinOn} is not null, it first spins for {@link Spin#budget(AbstractChannel)} and records
+   * how that went.
    *
    * @return the index of the claimed clause, {@link #TIMED_OUT} or {@link #INTERRUPTED}. A claim
    *     that wins against an interrupt is returned with the thread's interrupt status set.
    */
-  int await(boolean timed, long deadline, boolean spin) {
+  int await(boolean timed, long deadline, AbstractChannel<?> spinOn) {
     int s;
-    if (spin) {
-      long budget = Spin.budget();
+    long budget = spinOn == null ? 0 : Spin.budget(spinOn);
+    if (budget > 0) {
       long start = System.nanoTime();
-      for (int i = 1; budget > 0; i++) {
-        if ((s = state) >= 0 || s == CANCELLED) {
-          return s;
+      for (int i = 1; ; i++) {
+        if ((s = state) >= 0 || s == CANCELLED || s == BUSY) {
+          // A partner that came only late in the budget counts against spinning, as a miss does.
+          Spin.record(
+              spinOn, i <= Spin.CHECK_CLOCK_EVERY || System.nanoTime() - start < budget / 2);
+          if (s != BUSY) {
+            return s;
+          }
+          break; // claimed: the park loop below waits the moment until the clause is published
         }
         Thread.onSpinWait();
         if (i % Spin.CHECK_CLOCK_EVERY == 0) {
           if (System.nanoTime() - start > budget) {
+            Spin.record(spinOn, false);
             break;
           }
           if (i % Spin.YIELD_EVERY == 0) {

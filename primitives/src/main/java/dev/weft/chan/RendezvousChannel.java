@@ -312,7 +312,7 @@ final class RendezvousChannel<T> extends AbstractChannel<T> {
       }
       // CONTENDED: a partner may be in the list after all; look again.
     }
-    int outcome = w.await(timed, deadline, w.sole); // spin only if first in line
+    int outcome = w.await(timed, deadline, w.sole ? this : null); // spin if first in line
     if (outcome == 0) {
       if (w.item == CLOSED) {
         closedMarker();

@@ -317,7 +317,7 @@ final class RingChannel<T> extends AbstractChannel<T> {
         abandon(w, send);
         return settle(value, r);
       }
-      int outcome = w.parker.await(timed, deadline, false); // spun already
+      int outcome = w.parker.await(timed, deadline, null); // spun already
       if (outcome < 0) {
         unregister(w);
         if (outcome == Parker.INTERRUPTED) {
@@ -343,19 +343,24 @@ final class RingChannel<T> extends AbstractChannel<T> {
    */
   private boolean spinUntilRoom() {
     long want = Math.max(1, capacity / 2);
-    long budget = Spin.budget();
+    long budget = Spin.budget(this);
+    if (budget == 0) {
+      return false;
+    }
     long start = System.nanoTime();
     int pause = 1;
-    while (budget > 0 && System.nanoTime() - start < budget) {
+    while (System.nanoTime() - start < budget) {
       for (int i = 0; i < pause; i++) {
         Thread.onSpinWait();
       }
       long s = (long) SEND.getVolatile(this);
       if (s < 0 || capacity - (s - (long) RECV.getVolatile(this)) >= want) {
+        Spin.record(this, System.nanoTime() - start < budget / 2);
         return true;
       }
       pause = Math.min(pause * 2, Spin.MAX_PAUSE);
     }
+    Spin.record(this, false);
     return false;
   }
 
@@ -370,12 +375,15 @@ final class RingChannel<T> extends AbstractChannel<T> {
    * @return true if a value (or the close) is there now, false if the spin budget ran out
    */
   private boolean spinUntilValue() {
-    long budget = Spin.budget();
+    long budget = Spin.budget(this);
+    if (budget == 0) {
+      return false;
+    }
     long start = System.nanoTime();
     long batch = Math.min(capacity / 2, MAX_BATCH);
     long firstSeen = 0;
     int pause = 1;
-    while (budget > 0) {
+    while (true) {
       for (int i = 0; i < pause; i++) {
         Thread.onSpinWait();
       }
@@ -389,18 +397,19 @@ final class RingChannel<T> extends AbstractChannel<T> {
         if (firstSeen == 0) {
           firstSeen = now;
         }
-        if (ready >= batch || now - firstSeen >= LINGER_NANOS) {
-          return true;
-        }
         pause = 1;
       } else {
         pause = Math.min(pause * 2, Spin.MAX_PAUSE);
       }
       if (now - start >= budget) {
+        Spin.record(this, ready > 0);
         return ready > 0;
       }
+      if (ready > 0 && (ready >= batch || now - firstSeen >= LINGER_NANOS)) {
+        Spin.record(this, true);
+        return true;
+      }
     }
-    return false;
   }
 
   /**

@@ -127,7 +127,10 @@ final class SelectRun<R> {
         if (done == WITHDRAWN) {
           continue; // a clause became ready while registering: poll again
         }
-        int outcome = parker.await(timed, deadline, true);
+        // Spin as the first clause's channel has lately found spinning worth it (none: only a
+        // timeout).
+        AbstractChannel<?> spinOn = order.length == 0 ? null : channelOf(channelClauses[order[0]]);
+        int outcome = parker.await(timed, deadline, spinOn);
         for (int i = 0; i < waiters.length; i++) {
           if (i != outcome && waiters[i] != null) {
             waiters[i].channel.unregister(waiters[i]);
