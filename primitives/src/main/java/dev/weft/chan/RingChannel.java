@@ -72,7 +72,8 @@ final class RingChannel<T> extends AbstractChannel<T> {
   /**
    * Slots up to this capacity sit one per cache line (sparse arrays): with a small ring the sender
    * and the receiver work a slot or two apart, and packed slots would share lines that both cores
-   * keep writing.
+   * keep writing. A single slot has no neighbour to share a line with, so it is packed (a ticker's
+   * channel, for one, holds one value).
    */
   private static final int SPARSE_UP_TO = 64;
 
@@ -121,7 +122,7 @@ final class RingChannel<T> extends AbstractChannel<T> {
     }
     this.capacity = capacity;
     this.mask = Integer.bitCount(capacity) == 1 ? capacity - 1 : -1;
-    boolean sparse = capacity <= SPARSE_UP_TO;
+    boolean sparse = capacity > 1 && capacity <= SPARSE_UP_TO;
     this.seqShift = sparse ? SEQ_SHIFT : 0;
     this.itemShift = sparse ? ITEM_SHIFT : 0;
     this.seqs = new long[capacity << seqShift];
