@@ -18,13 +18,16 @@ import java.util.function.Supplier;
  * operations, a small lock for their wait queues, and the contract that {@link SelectRun} uses.
  *
  * <ul>
- *   <li>{@link LockChannel} (unbuffered and unlimited): everything under the lock, and partners
- *       <em>complete</em> a waiter's operation (direct hand-off), as in Go's runtime.
+ *   <li>{@link RendezvousChannel} (unbuffered): a lock-free list of waiters, which partners
+ *       <em>complete</em> (direct hand-off); the lock only orders selects' registrations.
+ *   <li>{@link LockChannel} (unlimited): everything under the lock, and partners complete a
+ *       waiter's operation, as in Go's runtime.
  *   <li>{@link RingChannel} (bounded buffers): a lock-free ring buffer; the lock guards only the
  *       wait queues, and partners merely <em>wake</em> a waiter, which then retries.
  * </ul>
  */
-abstract sealed class AbstractChannel<T> implements Channel<T> permits LockChannel, RingChannel {
+abstract sealed class AbstractChannel<T> implements Channel<T>
+    permits LockChannel, RingChannel, RendezvousChannel {
   /** A receive's result when the channel is closed and drained; also handed to closed waiters. */
   static final Object CLOSED = new Object();
 
@@ -45,8 +48,17 @@ abstract sealed class AbstractChannel<T> implements Channel<T> permits LockChann
   /** Global order in which a select locks several channels. */
   final long id = IDS.incrementAndGet();
 
-  /** Why the channel was closed; written under the lock before the closed state is published. */
+  /**
+   * Why the channel was closed (lock-based channels); written under the lock before the closed
+   * state is published.
+   */
   Throwable closeCause;
+
+  /** Waits left that skip spinning, after spins on this channel failed (see {@link Spin}). */
+  int spinSkip;
+
+  /** How many waits the next failed spin makes skip spinning (see {@link Spin}). */
+  int spinBackoff;
 
   /** A waiter that the lock holder has claimed and must wake after unlocking; lock-guarded. */
   private Waiter wakeAfterUnlock;
@@ -124,20 +136,35 @@ abstract sealed class AbstractChannel<T> implements Channel<T> permits LockChann
       tail.next = w;
     }
     setTail(send, w);
+    waitersChanged(send, +1);
   }
+
+  /**
+   * Under the lock: a waiter joined ({@code +1}) or left ({@code -1}) a queue. {@link RingChannel}
+   * counts them for its lock-free fast paths; here nothing needs to be done.
+   */
+  void waitersChanged(boolean send, int delta) {}
 
   /** Under the lock: whether a queue has any waiter. */
   final boolean hasWaiters(boolean send) {
     return (send ? sendHead : recvHead) != null;
   }
 
-  /** Under the lock: removes and returns the first waiter of a queue, or null. */
-  final Waiter dequeueWaiter(boolean send) {
-    Waiter w = send ? sendHead : recvHead;
-    if (w != null) {
+  /**
+   * Under the lock: dequeues waiters from the head of a queue until one accepts {@code result} (see
+   * {@link Waiter#claim}), and returns it, or null once the queue is empty. Waiters whose operation
+   * has already ended (a select that completed elsewhere, a timeout) are dropped on the way. The
+   * caller wakes the returned waiter after releasing the lock.
+   */
+  final Waiter claimFirst(boolean send, Object result) {
+    Waiter w;
+    while ((w = send ? sendHead : recvHead) != null) {
       unlink(w, send);
+      if (w.claim(result)) {
+        return w;
+      }
     }
-    return w;
+    return null;
   }
 
   /** Under the lock: removes {@code w} if it is still queued. */
@@ -163,6 +190,7 @@ abstract sealed class AbstractChannel<T> implements Channel<T> permits LockChann
     w.prev = null;
     w.next = null;
     w.queued = false;
+    waitersChanged(send, -1);
   }
 
   private void setHead(boolean send, Waiter w) {
@@ -181,31 +209,44 @@ abstract sealed class AbstractChannel<T> implements Channel<T> permits LockChann
     }
   }
 
+  /**
+   * Called before an operation whose waiter was completed with {@link #CLOSED} reports the channel
+   * closed: {@link RendezvousChannel} first finishes the close there. Nothing to do here.
+   */
+  void beforeReportingClosed() {}
+
+  /** Why the channel was closed, or null; read only once the channel is seen closed. */
+  Throwable closeCause() {
+    return closeCause;
+  }
+
   final ChannelClosedException closedException(String what) {
-    return new ChannelClosedException(what, closeCause);
+    return new ChannelClosedException(what, closeCause());
   }
 
   // ---------------------------------------------------------------------------------------------
   // What each implementation provides
 
   /**
-   * Wakes a chain of waiters claimed under the lock (linked through {@code next}), after the lock
-   * is released: a woken thread must not find the channel still locked.
+   * Sends {@code value}, or receives if {@code value} is null, waiting if needed until {@code
+   * deadline} (a {@link System#nanoTime()} value, ignored unless {@code timed}); checks the
+   * interrupt status first. Both directions share this one path.
+   *
+   * @return a send: {@code value} once delivered or buffered; a receive: the value, or {@link
+   *     #CLOSED} once closed and drained; either: {@link #EMPTY} on timeout
+   * @throws ChannelClosedException if a send finds the channel closed, or it closes while waiting
    */
-  static void wakeChain(Waiter woken) {
-    while (woken != null) {
-      Waiter next = woken.next;
-      woken.next = null;
-      woken.parker.wake();
-      woken = next;
-    }
+  abstract Object transfer(Object value, boolean timed, long deadline) throws InterruptedException;
+
+  /** Sends, waiting if needed; false only on timeout. */
+  final boolean sendImpl(Object value, boolean timed, long deadline) throws InterruptedException {
+    return transfer(value, timed, deadline) != EMPTY;
   }
 
-  /** Sends, waiting if needed; false only on timeout. Checks the interrupt status first. */
-  abstract boolean sendImpl(Object value, boolean timed, long deadline) throws InterruptedException;
-
   /** Receives, waiting if needed: a value, {@link #CLOSED}, or (timed) {@link #EMPTY}. */
-  abstract Object receiveImpl(boolean timed, long deadline) throws InterruptedException;
+  final Object receiveImpl(boolean timed, long deadline) throws InterruptedException {
+    return transfer(null, timed, deadline);
+  }
 
   /** Sends if possible without waiting; throws {@link ChannelClosedException} if closed. */
   abstract boolean offerNow(Object value);
@@ -213,7 +254,35 @@ abstract sealed class AbstractChannel<T> implements Channel<T> permits LockChann
   /** Receives if possible without waiting: a value, {@link #CLOSED}, or {@link #EMPTY}. */
   abstract Object pollNow();
 
-  abstract void closeImpl(Throwable cause);
+  /** With the lock held, on an open channel: marks it closed, so that no send succeeds any more. */
+  abstract void markClosedLocked();
+
+  /**
+   * Closes the channel: marks it closed under the lock, completes every waiter with {@link #CLOSED}
+   * (a waiting receiver sees the channel closed and drained, or retries and drains it; a waiting
+   * sender fails), and wakes them once the lock is released, so that none finds it still locked.
+   * {@link RendezvousChannel} closes without the lock.
+   */
+  void closeImpl(Throwable cause) {
+    Waiter woken = null;
+    lock();
+    try {
+      if (isClosed()) {
+        throw closedException("close of closed channel");
+      }
+      closeCause = cause; // plain: published by the store that marks the channel closed
+      markClosedLocked();
+      woken = claimAll(true, claimAll(false, null));
+    } finally {
+      unlock();
+    }
+    while (woken != null) {
+      Waiter next = woken.next;
+      woken.next = null;
+      woken.parker.wake();
+      woken = next;
+    }
+  }
 
   // The select contract (see SelectRun).
 
@@ -232,8 +301,14 @@ abstract sealed class AbstractChannel<T> implements Channel<T> permits LockChann
   /** With the lock held: tries the receive now, as {@link #pollNow}, or returns {@link #EMPTY}. */
   abstract Object receiveLocked();
 
-  /** With the lock held: enqueues a waiter. */
-  abstract void registerLocked(Waiter w, boolean send);
+  /**
+   * With the lock held: enqueues a select's waiter. False if the channel refused it because its
+   * clause may be able to proceed now: the select must then withdraw and poll again.
+   */
+  boolean registerLocked(Waiter w) {
+    enqueueWaiter(w, w.send);
+    return true;
+  }
 
   /**
    * With the lock held, after {@link #registerLocked} and a full fence: whether the operation could
@@ -241,19 +316,35 @@ abstract sealed class AbstractChannel<T> implements Channel<T> permits LockChann
    */
   abstract boolean readyAfterRegistration(boolean send);
 
-  /** With the lock held: dequeues a waiter, if it is still queued. */
-  abstract void unregisterLocked(Waiter w, boolean send);
+  /** With the lock held: withdraws a select's waiter, if it is still queued. */
+  void unregisterLocked(Waiter w) {
+    removeWaiter(w, w.send);
+  }
 
   /** Wakes one waiting sender or receiver, passing on a wake-up that its receiver did not use. */
   abstract void signal(boolean senders);
 
-  final void unregister(Waiter w, boolean send) {
+  /** Removes a waiter whose operation ended without a partner, if it is still queued. */
+  void unregister(Waiter w) {
     lock();
     try {
-      unregisterLocked(w, send);
+      removeWaiter(w, w.send);
     } finally {
       unlock();
     }
+  }
+
+  /**
+   * Under the lock, while closing: claims every waiter of a queue with {@link #CLOSED} and chains
+   * them onto {@code chain} through {@code next}, the link that dequeuing has just cleared.
+   */
+  private Waiter claimAll(boolean send, Waiter chain) {
+    Waiter w;
+    while ((w = claimFirst(send, CLOSED)) != null) {
+      w.next = chain;
+      chain = w;
+    }
+    return chain;
   }
 
   // ---------------------------------------------------------------------------------------------

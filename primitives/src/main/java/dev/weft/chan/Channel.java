@@ -37,7 +37,7 @@ public interface Channel<T> extends SendChannel<T>, ReceiveChannel<T> {
    * @return the channel
    */
   static <T> Channel<T> make() {
-    return new LockChannel<>(0);
+    return new RendezvousChannel<>();
   }
 
   /**
@@ -53,7 +53,7 @@ public interface Channel<T> extends SendChannel<T>, ReceiveChannel<T> {
     if (capacity < 0) {
       throw new IllegalArgumentException("negative channel capacity: " + capacity);
     }
-    return capacity == 0 ? new LockChannel<>(0) : new RingChannel<>(capacity);
+    return capacity == 0 ? new RendezvousChannel<>() : new RingChannel<>(capacity);
   }
 
   /**
@@ -65,6 +65,6 @@ public interface Channel<T> extends SendChannel<T>, ReceiveChannel<T> {
    * @return the channel
    */
   static <T> Channel<T> unlimited() {
-    return new LockChannel<>(Integer.MAX_VALUE);
+    return new LockChannel<>();
   }
 }

@@ -1,40 +1,35 @@
 package dev.weft.chan;
 
 /**
- * Unbuffered and unlimited channels: everything under one small lock.
+ * Unlimited channels: a growing ring buffer and a queue of waiting receivers under one small lock.
  *
  * <h2>Algorithm</h2>
  *
  * <p>This follows the design of Go's runtime ({@code runtime/chan.go} and {@code select.go}): the
- * lock guards a ring buffer and two FIFO wait queues, one of blocked senders (each carrying its
- * value) and one of blocked receivers. Two invariants make FIFO order and direct hand-off simple:
- *
- * <ul>
- *   <li>receivers wait only while the buffer is empty, so a sender that finds a waiting receiver
- *       hands its value straight to it;
- *   <li>senders wait only while the buffer is full (always, for an unbuffered channel), so a
- *       receiver takes the value from the first waiting sender (an unlimited channel never makes a
- *       sender wait).
- * </ul>
+ * lock guards a ring buffer and the FIFO queue of blocked receivers. Receivers wait only while the
+ * buffer is empty, so a sender that finds a waiting receiver hands its value straight to it;
+ * senders never wait, since the buffer grows.
  *
  * <p>A blocked operation is a {@link Parker} with one {@link Waiter} per clause (one for a plain
- * send or receive, one per clause for a select). A partner completes it by a compare-and-set on the
- * parker, so that of several waiters of one select, or a waiter racing its own timeout or
- * interrupt, exactly one outcome wins. A waiter that loses is simply dropped from the queue.
+ * receive, one per clause for a select). A partner completes it by a compare-and-set on the parker,
+ * so that of several waiters of one select, or a waiter racing its own timeout or interrupt,
+ * exactly one outcome wins. A waiter that loses is simply dropped from the queue.
  *
  * <h2>Differences from Go</h2>
  *
  * <ul>
+ *   <li>Go has no unlimited channel.
  *   <li>A blocked thread spins briefly on its parker before parking ({@link Spin}), because a
  *       partner on another core usually arrives sooner than a park and unpark round trip.
  *   <li>Timeouts and interrupts cancel a wait by the same compare-and-set that partners use to
  *       complete it, so a cancelled operation has no effect.
- *   <li>Bounded buffers are {@link RingChannel}s instead: lock-free in the common case.
+ *   <li>Unbuffered channels are {@link RendezvousChannel}s and bounded ones {@link RingChannel}s:
+ *       lock-free in the common case.
  * </ul>
  *
  * <h2>Memory ordering</h2>
  *
- * <p>Buffer, queues and head are plain fields accessed only under the lock; the lock's acquiring
+ * <p>Buffer, queue and head are plain fields accessed only under the lock; the lock's acquiring
  * compare-and-set and releasing store order them. {@code count} and {@code closed} are also written
  * under the lock, but volatile so that {@link #size()} and {@link #isClosed()} can read them
  * without it. Values handed to a waiter are published by the claim (see {@link Waiter}).
@@ -42,20 +37,10 @@ package dev.weft.chan;
 final class LockChannel<T> extends AbstractChannel<T> {
   private static final int INITIAL_RING = 16;
 
-  private final int capacity;
-  private Object[] ring;
+  private Object[] ring = new Object[INITIAL_RING];
   private int head;
   private volatile int count;
   private volatile boolean closed;
-
-  /** Makes an unbuffered (0) or unlimited ({@link Integer#MAX_VALUE}) channel. */
-  LockChannel(int capacity) {
-    if (capacity != 0 && capacity != Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("LockChannel is unbuffered or unlimited: " + capacity);
-    }
-    this.capacity = capacity;
-    this.ring = capacity == 0 ? null : new Object[INITIAL_RING];
-  }
 
   // ---------------------------------------------------------------------------------------------
   // Lock-held steps, shared by plain operations and select
@@ -71,45 +56,24 @@ final class LockChannel<T> extends AbstractChannel<T> {
     if (closed) {
       throw closedException("send on closed channel");
     }
-    Waiter r;
-    while ((r = dequeueWaiter(false)) != null) {
-      if (r.claim(value)) {
-        wakeLater(r);
-        return true;
-      }
-    }
-    if (count < capacity) {
+    Waiter r = claimFirst(false, value);
+    if (r != null) {
+      wakeLater(r);
+    } else {
       enqueue(value);
-      return true;
     }
-    return false;
+    return true;
   }
 
   /**
-   * Under the lock: takes a value from the buffer or a waiting sender if possible.
+   * Under the lock: takes a value from the buffer if there is one.
    *
    * @return the value, {@link #CLOSED} if closed and drained, or {@link #EMPTY}
    */
   @Override
   Object receiveLocked() {
     if (count > 0) {
-      Object v = dequeue();
-      Waiter s;
-      while ((s = dequeueWaiter(true)) != null) {
-        if (s.claimSender()) {
-          enqueue(s.item); // the buffer was full, so the first waiting sender's value moves in
-          wakeLater(s);
-          break;
-        }
-      }
-      return v;
-    }
-    Waiter s;
-    while ((s = dequeueWaiter(true)) != null) {
-      if (s.claimSender()) {
-        wakeLater(s);
-        return s.item;
-      }
+      return dequeue();
     }
     return closed ? CLOSED : EMPTY;
   }
@@ -120,18 +84,8 @@ final class LockChannel<T> extends AbstractChannel<T> {
   }
 
   @Override
-  void registerLocked(Waiter w, boolean send) {
-    enqueueWaiter(w, send);
-  }
-
-  @Override
   boolean readyAfterRegistration(boolean send) {
     return false; // sendLocked and receiveLocked already checked, under the same lock
-  }
-
-  @Override
-  void unregisterLocked(Waiter w, boolean send) {
-    removeWaiter(w, send);
   }
 
   @Override
@@ -156,10 +110,10 @@ final class LockChannel<T> extends AbstractChannel<T> {
     return v;
   }
 
-  /** Doubles the ring, up to the capacity. Called only when full and below capacity. */
+  /** Doubles the ring. Called only when full. */
   private void grow() {
     int n = ring.length;
-    int bigger = (int) Math.min((long) capacity, Math.max(2L * n, INITIAL_RING));
+    int bigger = (int) Math.min(Integer.MAX_VALUE - 8, 2L * n);
     if (bigger <= n) {
       throw new OutOfMemoryError("channel buffer cannot grow past " + n);
     }
@@ -175,41 +129,43 @@ final class LockChannel<T> extends AbstractChannel<T> {
   // Operations
 
   @Override
-  boolean sendImpl(Object value, boolean timed, long deadline) throws InterruptedException {
+  Object transfer(Object value, boolean timed, long deadline) throws InterruptedException {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
-    lock();
-    Waiter w;
+    boolean send = value != null;
+    Object result;
+    Waiter w = null;
     boolean spin = false;
+    lock();
     try {
-      if (sendLocked(value)) {
-        w = null;
-      } else if (timed && deadline - System.nanoTime() <= 0) {
-        return false; // finally unlocks
-      } else {
-        w = new Waiter(null, 0, this, value);
-        spin = !hasWaiters(true); // only the first in line is likely to be served soon
-        enqueueWaiter(w, true);
+      result = send ? (sendLocked(value) ? value : EMPTY) : receiveLocked();
+      if (result == EMPTY && !(timed && deadline - System.nanoTime() <= 0)) {
+        w = new Waiter(null, 0, this, send, value);
+        spin = !hasWaiters(send); // only the first in line is likely to be served soon
+        enqueueWaiter(w, send);
       }
     } finally {
       unlockAndWake();
     }
     if (w == null) {
-      return true;
+      return result;
     }
-    int outcome = w.parker.await(timed, deadline, spin);
+    int outcome = w.parker.await(timed, deadline, spin ? this : null);
     if (outcome == 0) {
+      if (!send) {
+        return w.item;
+      }
       if (w.item == CLOSED) {
         throw closedException("channel closed while sending");
       }
-      return true;
+      return value;
     }
-    unregister(w, true);
+    unregister(w);
     if (outcome == Parker.INTERRUPTED) {
       throw new InterruptedException();
     }
-    return false;
+    return EMPTY;
   }
 
   @Override
@@ -223,34 +179,18 @@ final class LockChannel<T> extends AbstractChannel<T> {
   }
 
   @Override
-  void closeImpl(Throwable cause) {
-    Waiter woken = null;
+  Object pollNow() {
     lock();
     try {
-      if (closed) {
-        throw closedException("close of closed channel");
-      }
-      closeCause = cause;
-      closed = true;
-      // Receivers wait only on an empty buffer, so each of them now sees "closed and drained";
-      // senders fail. Chain the claimed waiters through `next` to wake them after unlocking.
-      Waiter w;
-      while ((w = dequeueWaiter(false)) != null) {
-        if (w.claim(CLOSED)) {
-          w.next = woken;
-          woken = w;
-        }
-      }
-      while ((w = dequeueWaiter(true)) != null) {
-        if (w.claim(CLOSED)) {
-          w.next = woken;
-          woken = w;
-        }
-      }
+      return receiveLocked();
     } finally {
-      unlock();
+      unlockAndWake();
     }
-    wakeChain(woken);
+  }
+
+  @Override
+  void markClosedLocked() {
+    closed = true;
   }
 
   @Override
@@ -260,50 +200,7 @@ final class LockChannel<T> extends AbstractChannel<T> {
 
   @Override
   public int capacity() {
-    return capacity;
-  }
-
-  @Override
-  Object receiveImpl(boolean timed, long deadline) throws InterruptedException {
-    if (Thread.interrupted()) {
-      throw new InterruptedException();
-    }
-    lock();
-    Object v;
-    Waiter w = null;
-    boolean spin = false;
-    try {
-      v = receiveLocked();
-      if (v == EMPTY && !(timed && deadline - System.nanoTime() <= 0)) {
-        w = new Waiter(null, 0, this, null);
-        spin = !hasWaiters(false);
-        enqueueWaiter(w, false);
-      }
-    } finally {
-      unlockAndWake();
-    }
-    if (w == null) {
-      return v;
-    }
-    int outcome = w.parker.await(timed, deadline, spin);
-    if (outcome == 0) {
-      return w.item;
-    }
-    unregister(w, false);
-    if (outcome == Parker.INTERRUPTED) {
-      throw new InterruptedException();
-    }
-    return EMPTY;
-  }
-
-  @Override
-  Object pollNow() {
-    lock();
-    try {
-      return receiveLocked();
-    } finally {
-      unlockAndWake();
-    }
+    return Integer.MAX_VALUE;
   }
 
   @Override

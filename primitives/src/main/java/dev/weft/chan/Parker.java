@@ -8,11 +8,17 @@ import java.util.concurrent.locks.LockSupport;
  * The wait state of one blocked operation: a single send or receive, or a whole select with one
  * {@link Waiter} per clause.
  *
- * <p>{@code state} starts at {@link #WAITING} and changes once, by compare-and-set: to the index of
- * the clause that a partner completed ({@link #tryClaim}), or to {@link #CANCELLED} when the
- * waiting thread gives up on timeout or interrupt ({@link #tryCancel}). Whoever wins the race
+ * <p>{@code state} starts at {@link #WAITING} and changes once per wait, by compare-and-set: to the
+ * index of the clause that a partner completed ({@link #tryClaim}), or to {@link #CANCELLED} when
+ * the waiting thread gives up on timeout or interrupt ({@link #tryCancel}). Whoever wins the race
  * decides the outcome, which is what makes "exactly one clause completes" and "an interrupted
  * operation has no effect" hold.
+ *
+ * <p>A partner that hands the waiter a value without holding a lock that the waiter's other
+ * partners also need ({@link RendezvousChannel}) claims in two steps: {@link #beginClaim} moves the
+ * state to {@link #BUSY}, which only one partner can do, the partner then writes the value, and
+ * {@link #endClaim} publishes the clause with a volatile store. A waiter that sees {@code BUSY} has
+ * lost any race to cancel and waits for the final state.
  *
  * <p>Parking handshake: the waiter stores {@code parked = true} and then re-reads {@code state}; a
  * partner stores {@code state} (the claim) and then reads {@code parked}. Both are volatile, so at
@@ -28,6 +34,9 @@ class Parker {
 
   /** {@link #await} result: the thread was interrupted and the operation was cancelled. */
   static final int INTERRUPTED = -4;
+
+  /** A partner has claimed the operation and is writing its result; the clause follows. */
+  static final int BUSY = -5;
 
   private static final VarHandle STATE;
 
@@ -48,9 +57,42 @@ class Parker {
     return STATE.compareAndSet(this, WAITING, clause);
   }
 
+  /**
+   * First step of a two-step claim: a partner takes the operation; false if it lost the race. The
+   * winner writes what it hands over and then calls {@link #endClaim}.
+   */
+  boolean beginClaim() {
+    return STATE.compareAndSet(this, WAITING, BUSY);
+  }
+
+  /**
+   * Second step: publishes the claimed clause. The volatile store orders the partner's writes
+   * before the waiter's read of the state.
+   */
+  void endClaim(int clause) {
+    state = clause;
+  }
+
+  /** Whether the operation still waits for a partner: nobody has claimed or cancelled it. */
+  boolean isWaiting() {
+    return state == WAITING;
+  }
+
   /** The waiter gives up; false if a partner has claimed it first. */
   boolean tryCancel() {
     return STATE.compareAndSet(this, WAITING, CANCELLED);
+  }
+
+  /**
+   * Makes a claimed parker wait again, so that an operation that retries after a wake-up (see
+   * {@link RingChannel}) registers the same waiter instead of a new one. Only the owner calls this,
+   * after {@link #await} returned a claim: the claimer has already dequeued the waiter, so nobody
+   * can claim it until it is enqueued again, and a wake-up that the claimer has yet to deliver
+   * unparks the thread once too often, which {@link #await} tolerates.
+   */
+  void reset() {
+    parked = false;
+    state = WAITING;
   }
 
   /** Called by the partner after a successful claim, outside any channel lock. */
@@ -62,24 +104,32 @@ class Parker {
 
   /**
    * Waits until a partner claims this operation, or cancels it on interrupt or when {@code
-   * deadline} (a {@link System#nanoTime()} value; ignored if {@code timed} is false) passes. With
-   * {@code spin}, it first spins for the thread's {@link Spin#budget()}.
+   * deadline} (a {@link System#nanoTime()} value; ignored if {@code timed} is false) passes. If
+   * {@code spinOn} is not null, it first spins for {@link Spin#budget(AbstractChannel)} and records
+   * how that went.
    *
    * @return the index of the claimed clause, {@link #TIMED_OUT} or {@link #INTERRUPTED}. A claim
    *     that wins against an interrupt is returned with the thread's interrupt status set.
    */
-  int await(boolean timed, long deadline, boolean spin) {
+  int await(boolean timed, long deadline, AbstractChannel<?> spinOn) {
     int s;
-    if (spin) {
-      long budget = Spin.budget();
+    long budget = spinOn == null ? 0 : Spin.budget(spinOn);
+    if (budget > 0) {
       long start = System.nanoTime();
-      for (int i = 1; budget > 0; i++) {
-        if ((s = state) != WAITING) {
-          return s;
+      for (int i = 1; ; i++) {
+        if ((s = state) >= 0 || s == CANCELLED || s == BUSY) {
+          // A partner that came only late in the budget counts against spinning, as a miss does.
+          Spin.record(
+              spinOn, i <= Spin.CHECK_CLOCK_EVERY || System.nanoTime() - start < budget / 2);
+          if (s != BUSY) {
+            return s;
+          }
+          break; // claimed: the park loop below waits the moment until the clause is published
         }
         Thread.onSpinWait();
         if (i % Spin.CHECK_CLOCK_EVERY == 0) {
           if (System.nanoTime() - start > budget) {
+            Spin.record(spinOn, false);
             break;
           }
           if (i % Spin.YIELD_EVERY == 0) {
@@ -90,7 +140,16 @@ class Parker {
     }
     parked = true;
     boolean interruptedAfterClaim = false;
-    while ((s = state) == WAITING) {
+    while ((s = state) < 0 && s != CANCELLED) {
+      if (s == BUSY) {
+        // Claimed: the partner is writing the result and unparks us once it has published it.
+        if (Thread.interrupted()) {
+          interruptedAfterClaim = true; // too late to cancel; park properly next time round
+        } else {
+          LockSupport.park(this);
+        }
+        continue;
+      }
       if (Thread.interrupted()) {
         if (tryCancel()) {
           return INTERRUPTED;

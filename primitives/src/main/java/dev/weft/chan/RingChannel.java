@@ -72,7 +72,8 @@ final class RingChannel<T> extends AbstractChannel<T> {
   /**
    * Slots up to this capacity sit one per cache line (sparse arrays): with a small ring the sender
    * and the receiver work a slot or two apart, and packed slots would share lines that both cores
-   * keep writing.
+   * keep writing. A single slot has no neighbour to share a line with, so it is packed (a ticker's
+   * channel, for one, holds one value).
    */
   private static final int SPARSE_UP_TO = 64;
 
@@ -121,7 +122,7 @@ final class RingChannel<T> extends AbstractChannel<T> {
     }
     this.capacity = capacity;
     this.mask = Integer.bitCount(capacity) == 1 ? capacity - 1 : -1;
-    boolean sparse = capacity <= SPARSE_UP_TO;
+    boolean sparse = capacity > 1 && capacity <= SPARSE_UP_TO;
     this.seqShift = sparse ? SEQ_SHIFT : 0;
     this.itemShift = sparse ? ITEM_SHIFT : 0;
     this.seqs = new long[capacity << seqShift];
@@ -220,17 +221,10 @@ final class RingChannel<T> extends AbstractChannel<T> {
 
   @Override
   void signal(boolean toSenders) {
-    Waiter woken = null;
+    Waiter woken;
     lock();
     try {
-      Waiter w;
-      while ((w = dequeueWaiter(toSenders)) != null) {
-        count(toSenders, -1);
-        if (w.claim(null)) {
-          woken = w;
-          break;
-        }
-      }
+      woken = claimFirst(toSenders, null);
     } finally {
       unlock();
     }
@@ -239,121 +233,103 @@ final class RingChannel<T> extends AbstractChannel<T> {
     }
   }
 
-  private void count(boolean sendersSide, int delta) {
-    VarHandle h = sendersSide ? WAITING_SENDERS : WAITING_RECEIVERS;
+  @Override
+  void waitersChanged(boolean send, int delta) {
+    VarHandle h = send ? WAITING_SENDERS : WAITING_RECEIVERS;
     h.setVolatile(this, (int) h.getVolatile(this) + delta); // under the lock: no lost update
   }
 
   // ---------------------------------------------------------------------------------------------
   // Operations
 
+  /**
+   * One attempt, without waiting and without the wake-up that a success owes the other side.
+   *
+   * @param value the value to send, or null to receive
+   * @return a send: {@code value} if it is in the ring, {@link #EMPTY} if full, {@link #CLOSED} if
+   *     closed; a receive: what {@link #poll} returns
+   */
+  private Object tryOnce(Object value) {
+    if (value == null) {
+      return poll();
+    }
+    int r = offer(value);
+    return r == OK ? value : r == FULL ? EMPTY : CLOSED;
+  }
+
+  /**
+   * Finishes an attempt that {@link #tryOnce} made: a success wakes a waiter of the other side, if
+   * any, and a send that found the channel closed throws.
+   */
+  private Object settle(Object value, Object result) {
+    if (result == EMPTY) {
+      return result;
+    }
+    if (value != null) {
+      if (result == CLOSED) {
+        throw closedException("send on closed channel");
+      }
+      afterSend();
+    } else if (result != CLOSED) {
+      afterReceive();
+    }
+    return result;
+  }
+
   @Override
   boolean offerNow(Object value) {
-    int r = offer(value);
-    if (r == OK) {
-      afterSend();
-      return true;
-    }
-    if (r == SHUT) {
-      throw closedException("send on closed channel");
-    }
-    return false;
+    return settle(value, tryOnce(value)) != EMPTY;
   }
 
   @Override
   Object pollNow() {
-    Object v = poll();
-    if (v != EMPTY && v != CLOSED) {
-      afterReceive();
-    }
-    return v;
+    return settle(null, tryOnce(null));
   }
 
+  /**
+   * The blocking path of both directions: try, spin, then register a waiter and park until a
+   * partner wakes it, and try again. The one waiter is reused across wake-ups.
+   */
   @Override
-  boolean sendImpl(Object value, boolean timed, long deadline) throws InterruptedException {
+  Object transfer(Object value, boolean timed, long deadline) throws InterruptedException {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
-    if (offerNow(value)) {
-      return true;
+    boolean send = value != null;
+    Object r = settle(value, tryOnce(value));
+    if (r != EMPTY) {
+      return r;
     }
-    if (spinUntilRoom() && offerNow(value)) {
-      return true;
+    boolean ready = send ? spinUntilRoom() : spinUntilValue();
+    if (ready && (r = settle(value, tryOnce(value))) != EMPTY) {
+      return r;
     }
-    while (true) {
-      if (timed && deadline - System.nanoTime() <= 0) {
-        return false;
-      }
-      Waiter w = new Waiter(null, 0, this, null);
-      lock();
-      enqueueWaiter(w, true);
-      count(true, +1);
-      unlock();
-      VarHandle.fullFence(); // Dekker: registered before we look at the ring again
-      int r = offer(value);
-      if (r != FULL) {
-        abandon(w, true);
-        if (r == SHUT) {
-          throw closedException("send on closed channel");
-        }
-        afterSend();
-        return true;
-      }
-      int outcome = w.parker.await(timed, deadline, false); // spun already
-      if (outcome < 0) {
-        unregister(w, true);
-        if (outcome == Parker.INTERRUPTED) {
-          throw new InterruptedException();
-        }
-        return false; // timed out
-      }
-      if (offerNow(value)) { // woken: there was room a moment ago
-        return true;
-      }
-    }
-  }
-
-  @Override
-  Object receiveImpl(boolean timed, long deadline) throws InterruptedException {
-    if (Thread.interrupted()) {
-      throw new InterruptedException();
-    }
-    Object v = pollNow();
-    if (v != EMPTY) {
-      return v;
-    }
-    if (spinUntilValue() && (v = pollNow()) != EMPTY) {
-      return v;
-    }
+    Waiter w = new Waiter(null, 0, this, send, null);
     while (true) {
       if (timed && deadline - System.nanoTime() <= 0) {
         return EMPTY;
       }
-      Waiter w = new Waiter(null, 0, this, null);
       lock();
-      enqueueWaiter(w, false);
-      count(false, +1);
+      enqueueWaiter(w, send);
       unlock();
       VarHandle.fullFence(); // Dekker: registered before we look at the ring again
-      v = poll();
-      if (v != EMPTY) {
-        abandon(w, false);
-        if (v != CLOSED) {
-          afterReceive();
-        }
-        return v;
+      r = tryOnce(value);
+      if (r != EMPTY) {
+        abandon(w, send);
+        return settle(value, r);
       }
-      int outcome = w.parker.await(timed, deadline, false); // spun already
+      int outcome = w.parker.await(timed, deadline, null); // spun already
       if (outcome < 0) {
-        unregister(w, false);
+        unregister(w);
         if (outcome == Parker.INTERRUPTED) {
           throw new InterruptedException();
         }
         return EMPTY; // timed out
       }
-      if ((v = pollNow()) != EMPTY) { // woken: there was a value (or a close) a moment ago
-        return v;
+      if ((r = settle(value, tryOnce(value))) != EMPTY) { // woken: it was ready a moment ago
+        return r;
       }
+      w.parker.reset(); // dequeued by the partner that woke us: ready to register again
     }
   }
 
@@ -368,19 +344,24 @@ final class RingChannel<T> extends AbstractChannel<T> {
    */
   private boolean spinUntilRoom() {
     long want = Math.max(1, capacity / 2);
-    long budget = Spin.budget();
+    long budget = Spin.budget(this);
+    if (budget == 0) {
+      return false;
+    }
     long start = System.nanoTime();
     int pause = 1;
-    while (budget > 0 && System.nanoTime() - start < budget) {
+    while (System.nanoTime() - start < budget) {
       for (int i = 0; i < pause; i++) {
         Thread.onSpinWait();
       }
       long s = (long) SEND.getVolatile(this);
       if (s < 0 || capacity - (s - (long) RECV.getVolatile(this)) >= want) {
+        Spin.record(this, System.nanoTime() - start < budget / 2);
         return true;
       }
       pause = Math.min(pause * 2, Spin.MAX_PAUSE);
     }
+    Spin.record(this, false);
     return false;
   }
 
@@ -395,12 +376,15 @@ final class RingChannel<T> extends AbstractChannel<T> {
    * @return true if a value (or the close) is there now, false if the spin budget ran out
    */
   private boolean spinUntilValue() {
-    long budget = Spin.budget();
+    long budget = Spin.budget(this);
+    if (budget == 0) {
+      return false;
+    }
     long start = System.nanoTime();
     long batch = Math.min(capacity / 2, MAX_BATCH);
     long firstSeen = 0;
     int pause = 1;
-    while (budget > 0) {
+    while (true) {
       for (int i = 0; i < pause; i++) {
         Thread.onSpinWait();
       }
@@ -414,18 +398,19 @@ final class RingChannel<T> extends AbstractChannel<T> {
         if (firstSeen == 0) {
           firstSeen = now;
         }
-        if (ready >= batch || now - firstSeen >= LINGER_NANOS) {
-          return true;
-        }
         pause = 1;
       } else {
         pause = Math.min(pause * 2, Spin.MAX_PAUSE);
       }
       if (now - start >= budget) {
+        Spin.record(this, ready > 0);
         return ready > 0;
       }
+      if (ready > 0 && (ready >= batch || now - firstSeen >= LINGER_NANOS)) {
+        Spin.record(this, true);
+        return true;
+      }
     }
-    return false;
   }
 
   /**
@@ -434,43 +419,15 @@ final class RingChannel<T> extends AbstractChannel<T> {
    */
   private void abandon(Waiter w, boolean send) {
     if (w.parker.tryCancel()) {
-      unregister(w, send);
+      unregister(w);
     } else {
       signal(send); // the claimer already dequeued w
     }
   }
 
   @Override
-  void closeImpl(Throwable cause) {
-    Waiter woken = null;
-    lock();
-    try {
-      long s = (long) SEND.getVolatile(this);
-      if (s < 0) {
-        throw closedException("close of closed channel");
-      }
-      closeCause = cause; // plain: published by the getAndBitwiseOr below
-      SEND.getAndBitwiseOr(this, CLOSED_BIT);
-      // Every waiter now retries and sees the close: receivers drain, then see it closed.
-      Waiter w;
-      while ((w = dequeueWaiter(false)) != null) {
-        count(false, -1);
-        if (w.claim(null)) {
-          w.next = woken;
-          woken = w;
-        }
-      }
-      while ((w = dequeueWaiter(true)) != null) {
-        count(true, -1);
-        if (w.claim(null)) {
-          w.next = woken;
-          woken = w;
-        }
-      }
-    } finally {
-      unlock();
-    }
-    wakeChain(woken);
+  void markClosedLocked() {
+    SEND.getAndBitwiseOr(this, CLOSED_BIT); // closeCause, written before, is published with it
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -492,12 +449,6 @@ final class RingChannel<T> extends AbstractChannel<T> {
   }
 
   @Override
-  void registerLocked(Waiter w, boolean send) {
-    enqueueWaiter(w, send);
-    count(send, +1);
-  }
-
-  @Override
   boolean readyAfterRegistration(boolean send) {
     long s = (long) SEND.getVolatile(this);
     long r = (long) RECV.getVolatile(this);
@@ -505,14 +456,6 @@ final class RingChannel<T> extends AbstractChannel<T> {
       return true; // closed: a send fails and a receive drains or reports it
     }
     return send ? s - r < capacity : s != r;
-  }
-
-  @Override
-  void unregisterLocked(Waiter w, boolean send) {
-    if (w.queued) {
-      removeWaiter(w, send);
-      count(send, -1);
-    }
   }
 
   // ---------------------------------------------------------------------------------------------

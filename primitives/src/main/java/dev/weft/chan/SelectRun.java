@@ -124,13 +124,16 @@ final class SelectRun<R> {
         if (done >= 0) {
           return result(done);
         }
-        if (waiters.length > 0 && waiters[0] == null) {
-          continue; // a ring channel became ready while registering: poll again
+        if (done == WITHDRAWN) {
+          continue; // a clause became ready while registering: poll again
         }
-        int outcome = parker.await(timed, deadline, true);
+        // Spin as the first clause's channel has lately found spinning worth it (none: only a
+        // timeout).
+        AbstractChannel<?> spinOn = order.length == 0 ? null : channelOf(channelClauses[order[0]]);
+        int outcome = parker.await(timed, deadline, spinOn);
         for (int i = 0; i < waiters.length; i++) {
-          if (i != outcome) {
-            waiters[i].channel.unregister(waiters[i], isSend(channelClauses[i]));
+          if (i != outcome && waiters[i] != null) {
+            waiters[i].channel.unregister(waiters[i]);
           }
         }
         if (outcome == Parker.INTERRUPTED) {
@@ -142,8 +145,11 @@ final class SelectRun<R> {
         Clause<? extends R> clause = channelClauses[outcome];
         if (channelOf(clause).partnersComplete()) {
           Waiter won = waiters[outcome];
-          if (clause instanceof Clause.Send<? extends R> && won.item == AbstractChannel.CLOSED) {
-            throw won.channel.closedException("channel closed while sending in select");
+          if (won.item == AbstractChannel.CLOSED) {
+            won.channel.beforeReportingClosed();
+            if (clause instanceof Clause.Send<? extends R>) {
+              throw won.channel.closedException("channel closed while sending in select");
+            }
           }
           item = won.item;
           done = outcome;
@@ -210,10 +216,20 @@ final class SelectRun<R> {
     return true;
   }
 
+  /** {@link #register}: waiters are registered on every channel; wait for a partner. */
+  private static final int REGISTERED = -1;
+
+  /** {@link #register}: a clause may proceed now; the waiters were withdrawn: poll again. */
+  private static final int WITHDRAWN = -2;
+
   /**
-   * Locks every channel, polls the lock-based clauses again, and registers a waiter per clause.
-   * Returns the index of a completed clause, or -1 with {@code waiters} filled (registered) or left
-   * empty (withdrawn because a ring channel became ready).
+   * Locks every channel, polls the clauses again, and registers a waiter per clause. Returns the
+   * index of a completed clause, {@link #REGISTERED}, or {@link #WITHDRAWN}.
+   *
+   * <p>A rendezvous channel's partners complete waiters without its lock, so one of them may claim
+   * the parker while later clauses are still being registered; if a later clause then refuses its
+   * waiter, the select cannot withdraw any more, and waits instead, which returns that claim at
+   * once.
    */
   private int register(int[] order, Parker parker, Waiter[] waiters) {
     AbstractChannel<?>[] locks = lockOrder();
@@ -231,26 +247,36 @@ final class SelectRun<R> {
       }
       // Enqueue in poll order: a partner takes the first waiter of a queue, so with two clauses
       // on one channel, index order would always favour the first clause.
+      boolean ready = false;
       for (int i : order) {
         Clause<? extends R> c = channelClauses[i];
-        Object item = c instanceof Clause.Send<? extends R> s ? s.value : null;
-        waiters[i] = new Waiter(parker, i, channelOf(c), item);
-        waiters[i].channel.registerLocked(waiters[i], isSend(c));
+        Object value = c instanceof Clause.Send<? extends R> s ? s.value : null;
+        Waiter w = new Waiter(parker, i, channelOf(c), isSend(c), value);
+        if (!w.channel.registerLocked(w)) {
+          ready = true;
+          break;
+        }
+        waiters[i] = w;
       }
-      if (anyRing) {
+      if (!ready && anyRing) {
         VarHandle.fullFence(); // Dekker: registered before we look at the rings again
         for (int i : order) {
           Clause<? extends R> c = channelClauses[i];
-          if (channelOf(c).readyAfterRegistration(isSend(c))) {
-            for (int j = 0; j < waiters.length; j++) {
-              waiters[j].channel.unregisterLocked(waiters[j], isSend(channelClauses[j]));
-              waiters[j] = null;
-            }
-            return -1;
-          }
+          ready |= channelOf(c).readyAfterRegistration(isSend(c));
         }
       }
-      return -1;
+      if (!ready) {
+        return REGISTERED;
+      }
+      if (!parker.tryCancel()) {
+        return REGISTERED; // claimed already, through a rendezvous channel: the wait returns it
+      }
+      for (Waiter w : waiters) {
+        if (w != null) {
+          w.channel.unregisterLocked(w);
+        }
+      }
+      return WITHDRAWN;
     } finally {
       for (int i = locks.length - 1; i >= 0; i--) {
         wakes[i] = locks[i].takeWake();

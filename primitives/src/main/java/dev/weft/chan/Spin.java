@@ -9,7 +9,8 @@ package dev.weft.chan;
  * spins for up to {@value #PLATFORM_NANOS} ns and a virtual thread, whose spinning also keeps other
  * virtual threads off its carrier, for up to {@value #VIRTUAL_NANOS} ns. The budgets are in time
  * rather than iterations because the cost of {@link Thread#onSpinWait()} differs several-fold
- * between processors. On a single core spinning only delays the partner, so there it is off.
+ * between processors. On a single core spinning only delays the partner, so there it is off; and on
+ * a channel where spins keep failing, it is off for a while ({@link #budget(AbstractChannel)}).
  */
 final class Spin {
   private static final boolean MULTICORE = Runtime.getRuntime().availableProcessors() > 1;
@@ -38,11 +39,60 @@ final class Spin {
 
   private Spin() {}
 
+  /**
+   * The most waits on a channel that skip spinning after spins there kept failing. A failed spin
+   * costs a whole budget; skipping this many waits between probes makes that a few per cent of a
+   * park.
+   */
+  static final int MAX_SKIP = 256;
+
   /** The spin budget of the calling thread, in nanoseconds: 0 on a single core. */
   static long budget() {
     if (!MULTICORE) {
       return 0;
     }
     return Thread.currentThread().isVirtual() ? VIRTUAL_NANOS : PLATFORM_NANOS;
+  }
+
+  /**
+   * The spin budget for a wait on {@code ch} now: the thread's budget, or 0 while spinning on this
+   * channel has lately been failing. A spin fails when the partner does not come within the budget,
+   * typically because it is not running: descheduled on a loaded machine, or a virtual thread
+   * waiting for this very carrier. A failure costs a whole budget, a success saves a park and an
+   * unpark, so spinning pays only while most spins succeed: each failure makes the next waits skip
+   * spinning, four times as many as the last failure did plus one (up to {@link #MAX_SKIP}), and
+   * each success halves that number, so that spinning goes on while more than about two spins in
+   * three succeed. (HotSpot's monitors adapt their spinning in a similar way.) The counters are
+   * plain fields, updated without synchronisation: a lost update only makes one wait spin or not.
+   */
+  static long budget(AbstractChannel<?> ch) {
+    long b = budget();
+    if (b == 0) {
+      return 0;
+    }
+    int skip = ch.spinSkip;
+    if (skip > 0) {
+      ch.spinSkip = skip - 1;
+      return 0;
+    }
+    return b;
+  }
+
+  /**
+   * Records how a spin on {@code ch} went: whether it paid, that is, the partner came early in the
+   * budget.
+   */
+  static void record(AbstractChannel<?> ch, boolean success) {
+    int backoff = ch.spinBackoff;
+    if (success) {
+      if (backoff != 0) {
+        ch.spinBackoff =
+            backoff >> 1; // written only on a change: a hot channel's line stays shared
+      }
+    } else {
+      backoff = Math.min(4 * backoff + 1, MAX_SKIP);
+      ch.spinBackoff = backoff;
+      ch.spinSkip = backoff;
+    }
   }
 }

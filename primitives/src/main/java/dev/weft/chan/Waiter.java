@@ -1,48 +1,110 @@
 package dev.weft.chan;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * One blocked clause in a channel's wait queue: a sender carrying its value, or a receiver waiting
- * for one. Fields other than the links are written before the waiter is published under the channel
- * lock, or (for a receiver's {@code item}) by the partner just before its claiming compare-and-set,
- * and read by the owner only after it has seen the claim: the compare-and-set and the owner's
- * volatile read of the state order them.
+ * for one. Fields other than the links are written before the waiter is published (under the
+ * channel lock, or by the compare-and-set that links it into a {@link RendezvousChannel}'s list),
+ * or, for a receiver's {@code item}, by the partner that claims it, before the store that publishes
+ * the claim; the owner reads them only after it has seen the claim.
  */
 final class Waiter extends Parker {
+  private static final VarHandle LINK;
+
+  static {
+    try {
+      LINK = MethodHandles.lookup().findVarHandle(Waiter.class, "link", Waiter.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   /** The operation's wait state: this waiter itself for a plain operation, shared in a select. */
   final Parker parker;
 
   final int clause;
   final AbstractChannel<?> channel;
 
+  /** A sender (true) or a receiver. */
+  final boolean send;
+
   /**
    * A sender's value; for a receiver, the value handed to it, or {@link AbstractChannel#CLOSED}.
    */
   Object item;
 
-  // Links in the channel's queue; guarded by the channel lock.
+  // Links in a lock-based channel's queue; guarded by the channel lock.
   Waiter prev;
   Waiter next;
   boolean queued;
+
+  // For RendezvousChannel's lock-free list, written before the waiter is linked.
+
+  /** The next waiter in a rendezvous channel's list; set once by compare-and-set, then skips. */
+  @SuppressWarnings("unused") // accessed through LINK
+  private volatile Waiter link;
+
+  /**
+   * Linked when every waiter in the list belonged to the same operation (see RendezvousChannel).
+   */
+  boolean sole;
+
+  /** A sole waiter after which the list holds waiters of both directions. */
+  boolean mixed;
 
   /**
    * Makes a waiter for clause {@code clause} of the operation waiting on {@code parker}, or, if
    * {@code parker} is null, for a plain operation that waits on this waiter itself.
    */
-  Waiter(Parker parker, int clause, AbstractChannel<?> channel, Object item) {
+  Waiter(Parker parker, int clause, AbstractChannel<?> channel, boolean send, Object item) {
     this.parker = parker == null ? this : parker;
     this.clause = clause;
     this.channel = channel;
+    this.send = send;
     this.item = item;
   }
 
-  /** Completes this waiter's clause with {@code result}; false if its operation already ended. */
+  /**
+   * Completes this waiter's clause, handing it {@code result} unless that is null (a sender whose
+   * value is taken keeps it); false if its operation already ended. Only for partners that hold the
+   * lock of the queue the waiter is in, so that no other partner writes {@code item} meanwhile.
+   */
   boolean claim(Object result) {
-    item = result; // harmless if the claim fails: nobody reads a lost waiter's item
+    if (result != null) {
+      item = result; // harmless if the claim fails: nobody reads a lost waiter's item
+    }
     return parker.tryClaim(clause);
   }
 
-  /** Completes this sender's clause by taking its value; false if its operation already ended. */
-  boolean claimSender() {
-    return parker.tryClaim(clause);
+  /**
+   * Completes this waiter's clause as {@link #claim} does, for partners that hold no lock: the
+   * operation is taken first, so that only the winner writes {@code item}, and the clause is
+   * published after it.
+   */
+  boolean handOff(Object result) {
+    if (!parker.beginClaim()) {
+      return false;
+    }
+    if (result != null) {
+      item = result; // plain: published by endClaim's volatile store
+    }
+    parker.endClaim(clause);
+    return true;
+  }
+
+  /** Whether the operation of this waiter can still be completed. */
+  boolean isLive() {
+    return parker.isWaiting();
+  }
+
+  Waiter link() {
+    return link;
+  }
+
+  /** Links {@code w} after this waiter, if nothing is linked yet. */
+  boolean casLink(Waiter expected, Waiter w) {
+    return LINK.compareAndSet(this, expected, w);
   }
 }

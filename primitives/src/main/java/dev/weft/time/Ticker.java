@@ -3,12 +3,9 @@ package dev.weft.time;
 import dev.weft.chan.Channel;
 import dev.weft.chan.ReceiveChannel;
 import dev.weft.internal.Durations;
-import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Delivers the time on a channel at a fixed period, like Go's {@code time.Ticker} (with Go 1.23's
@@ -35,12 +32,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ul>
  */
 public final class Ticker implements AutoCloseable {
-  private final Channel<Instant> ticks = Channel.make(1);
-  private final TickerChannel channel = new TickerChannel(ticks, this);
-  private final ReentrantLock lock = new ReentrantLock();
-  private ScheduledFuture<?> task; // guarded by lock
-  private long generation; // guarded by lock; a task of an older generation delivers nothing
-  private boolean stopped; // guarded by lock
+  // Implementation: the ticker's state is guarded by the scheduler's lock, which the timer thread
+  // also holds while it delivers a tick, so that stop and reset exclude a delivery in flight. The
+  // channel and its view are made on first use: a ticker stopped before anyone asked for its
+  // channel (a timeout that did not fire) never allocates them.
+
+  private Channel<Instant> ticks; // guarded by Scheduler.LOCK; made on first use
+  private volatile TickerChannel view; // written under Scheduler.LOCK
+  private Tick task; // guarded by Scheduler.LOCK; null when stopped
 
   private Ticker() {}
 
@@ -52,8 +51,14 @@ public final class Ticker implements AutoCloseable {
    * @throws IllegalArgumentException if {@code period} is zero or negative
    */
   public static Ticker every(Duration period) {
+    long nanos = positive(period);
     Ticker t = new Ticker();
-    t.reset(period);
+    Scheduler.LOCK.lock();
+    try {
+      t.startLocked(nanos);
+    } finally {
+      Scheduler.LOCK.unlock();
+    }
     return t;
   }
 
@@ -63,7 +68,20 @@ public final class Ticker implements AutoCloseable {
    * @return the tick channel, holding at most one tick
    */
   public ReceiveChannel<Instant> channel() {
-    return channel;
+    TickerChannel v = view;
+    if (v == null) {
+      Scheduler.LOCK.lock();
+      try {
+        v = view;
+        if (v == null) {
+          v = new TickerChannel(ticksLocked(), this);
+          view = v;
+        }
+      } finally {
+        Scheduler.LOCK.unlock();
+      }
+    }
+    return v;
   }
 
   /**
@@ -75,14 +93,12 @@ public final class Ticker implements AutoCloseable {
    */
   public void reset(Duration period) {
     long nanos = positive(period);
-    lock.lock();
+    Scheduler.LOCK.lock();
     try {
-      cancelLocked();
-      stopped = false;
-      long gen = generation;
-      task = Scheduler.every(new Tick(new WeakReference<>(this), gen), nanos);
+      stopLocked();
+      startLocked(nanos);
     } finally {
-      lock.unlock();
+      Scheduler.LOCK.unlock();
     }
   }
 
@@ -91,12 +107,11 @@ public final class Ticker implements AutoCloseable {
    * Stopping a stopped ticker does nothing.
    */
   public void stop() {
-    lock.lock();
+    Scheduler.LOCK.lock();
     try {
-      cancelLocked();
-      stopped = true;
+      stopLocked();
     } finally {
-      lock.unlock();
+      Scheduler.LOCK.unlock();
     }
   }
 
@@ -106,25 +121,26 @@ public final class Ticker implements AutoCloseable {
     stop();
   }
 
-  private void cancelLocked() {
-    generation++;
-    if (task != null) {
-      task.cancel(false);
-      task = null;
-    }
-    ticks.tryReceive(); // Go 1.23: no stale tick after stop or reset
+  private void startLocked(long nanos) {
+    task = new Tick(this, nanos);
+    Scheduler.scheduleLocked(task, nanos);
   }
 
-  /** Called on the scheduler thread. */
-  private void deliver(long gen) {
-    lock.lock();
-    try {
-      if (gen == generation && !stopped) {
-        ticks.trySend(Instant.now()); // full: the receiver is behind, so this tick is dropped
-      }
-    } finally {
-      lock.unlock();
+  private void stopLocked() {
+    if (task != null) {
+      Scheduler.cancelLocked(task);
+      task = null;
     }
+    if (ticks != null) {
+      ticks.tryReceive(); // Go 1.23: no stale tick after stop or reset
+    }
+  }
+
+  private Channel<Instant> ticksLocked() {
+    if (ticks == null) {
+      ticks = Channel.make(1);
+    }
+    return ticks;
   }
 
   static long positive(Duration d) {
@@ -137,34 +153,19 @@ public final class Ticker implements AutoCloseable {
 
   /**
    * The scheduled task. It holds the ticker only weakly, so an unreferenced ticker can be
-   * collected; a task that finds its ticker gone cancels itself by throwing, which is how a
-   * periodic task ends in a ScheduledThreadPoolExecutor.
+   * collected; the scheduler then drops the task.
    */
-  private static final class Tick implements Runnable {
-    private final WeakReference<Ticker> ticker;
-    private final long generation;
-
-    Tick(WeakReference<Ticker> ticker, long generation) {
-      this.ticker = ticker;
-      this.generation = generation;
+  private static final class Tick extends Scheduler.Task<Ticker> {
+    Tick(Ticker ticker, long period) {
+      super(ticker, period);
     }
 
     @Override
-    public void run() {
-      Ticker t = ticker.get();
-      if (t == null) {
-        throw new CollectedException();
+    void run(Ticker t) {
+      if (t.task == this) { // a task cancelled while due is no longer the ticker's
+        // full: the receiver is behind, so this tick is dropped
+        t.ticksLocked().trySend(Instant.now());
       }
-      t.deliver(generation);
-    }
-  }
-
-  /** Ends the periodic task of a collected ticker; never seen by users. */
-  private static final class CollectedException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    CollectedException() {
-      super("ticker collected", null, false, false);
     }
   }
 }

@@ -3,7 +3,6 @@ package dev.weft.time;
 import dev.weft.chan.Channel;
 import dev.weft.chan.ReceiveChannel;
 import dev.weft.internal.Durations;
-import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -38,14 +37,18 @@ public final class Timers {
       ticks.trySend(Instant.now());
       return channel;
     }
-    WeakReference<Channel<Instant>> target = new WeakReference<>(ticks);
-    Scheduler.once(() -> fire(target), nanos);
+    Scheduler.once(new Fire(ticks), nanos);
     return channel;
   }
 
-  private static void fire(WeakReference<Channel<Instant>> target) {
-    Channel<Instant> ticks = target.get();
-    if (ticks != null) {
+  /** Sends the time once; holds the channel weakly, so that a forgotten timer can be collected. */
+  private static final class Fire extends Scheduler.Task<Channel<Instant>> {
+    Fire(Channel<Instant> ticks) {
+      super(ticks, 0);
+    }
+
+    @Override
+    void run(Channel<Instant> ticks) {
       ticks.trySend(Instant.now());
     }
   }

@@ -24,8 +24,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The channel contract, run for every capacity (unbuffered, 1, 16, unlimited) on platform and
- * virtual threads.
+ * The channel contract, run for every capacity on platform and virtual threads: unbuffered; bounded
+ * buffers of 1, 3 and 16 (one slot per cache line, a capacity that is not a power of two among
+ * them), 100 and 128 (packed slots, over 64, again with and without a power of two); unlimited.
  */
 class ChannelContractTest {
   static final int UNLIMITED = -1;
@@ -33,7 +34,7 @@ class ChannelContractTest {
 
   static Stream<Arguments> cases() {
     List<Arguments> all = new ArrayList<>();
-    for (int capacity : new int[] {0, 1, 16, UNLIMITED}) {
+    for (int capacity : new int[] {0, 1, 3, 16, 100, 128, UNLIMITED}) {
       for (ThreadKind kind : ThreadKind.values()) {
         all.add(Arguments.of(capacity, kind));
       }
@@ -97,6 +98,36 @@ class ChannelContractTest {
     }
     assertEquals(Optional.empty(), ch.tryReceive());
     assertEquals(0, ch.size());
+  }
+
+  @ParameterizedTest(name = "capacity {0}, {1}")
+  @MethodSource("cases")
+  void orderAndSizeHoldOverManyLapsOfTheBuffer(int capacity, ThreadKind kind) {
+    if (capacity == 0) {
+      return; // no buffer
+    }
+    Channel<Integer> ch = make(capacity);
+    int room = Math.min(room(capacity), 200);
+    int sent = 0;
+    int received = 0;
+    // Uneven fills and drains, so that every slot is written and read at many positions.
+    for (int step = 0; received < 10 * room + 7; step++) {
+      int fill = 1 + (step * 7) % room;
+      for (int i = 0; i < fill && sent - received < room; i++) {
+        assertTrue(ch.trySend(sent), "room for value " + sent);
+        sent++;
+      }
+      if (capacity != UNLIMITED && sent - received == capacity) {
+        assertFalse(ch.trySend(-1), "a full buffer refuses");
+      }
+      assertEquals(sent - received, ch.size());
+      int drain = 1 + (step * 5) % (sent - received);
+      for (int i = 0; i < drain; i++) {
+        assertEquals(Optional.of(received), ch.tryReceive());
+        received++;
+      }
+      assertEquals(sent - received, ch.size());
+    }
   }
 
   @ParameterizedTest(name = "capacity {0}, {1}")

@@ -24,7 +24,9 @@ import org.openjdk.jmh.infra.Blackhole;
  *
  * <p>Peers, in the same run: Jox 1.0.1, the JDK's ArrayBlockingQueue (buffered) or SynchronousQueue
  * (unbuffered), and LinkedTransferQueue (transfer when unbuffered; an unbounded put otherwise, so
- * it never blocks its producer).
+ * it never blocks its producer); for the buffered shapes also JCTools 4.0.5 and Agrona 2.6.0 array
+ * queues, each made blocking by spinning with a backoff or by parking ({@link QueuePipes}, in the
+ * nested classes {@link Queues} and {@link QueuesManyToMany}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -52,7 +54,11 @@ public class ChannelBench {
   @Benchmark
   @OperationsPerInvocation(Batch.OPS)
   public void oneToOne(Blackhole bh) throws InterruptedException {
-    Pipe p = pipe;
+    oneToOne(pipe, kind, bh);
+  }
+
+  /** One producer and one consumer move {@link Batch#OPS} values through {@code p}. */
+  static void oneToOne(Pipe p, String kind, Blackhole bh) throws InterruptedException {
     Batch.run(
         kind,
         2,
@@ -83,7 +89,7 @@ public class ChannelBench {
     @Param({"platform", "virtual"})
     public String kind;
 
-    @Param({"0", "16"})
+    @Param({"0", "16", "1024"})
     public int capacity;
 
     private Pipe pipe;
@@ -96,7 +102,11 @@ public class ChannelBench {
     @Benchmark
     @OperationsPerInvocation(Batch.OPS)
     public void fourToFour(Blackhole bh) throws InterruptedException {
-      Pipe p = pipe;
+      fourToFour(pipe, kind, bh);
+    }
+
+    /** Four producers and four consumers move {@link Batch#OPS} values through {@code p}. */
+    static void fourToFour(Pipe p, String kind, Blackhole bh) throws InterruptedException {
       int per = Batch.OPS / 4;
       Batch.run(
           kind,
@@ -112,6 +122,84 @@ public class ChannelBench {
               }
             }
           });
+    }
+  }
+
+  /** JVM flags for the forks that load JCTools and Agrona. */
+  static final String ADD_EXPORTS = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED";
+
+  static final String UNSAFE_ALLOW = "-Dsun.misc.unsafe.memory.access=allow";
+
+  /**
+   * What the JCTools and Agrona shapes share: the thread kind, the capacity (buffered shapes only:
+   * these queues have no rendezvous) and the pipe made from the subclass's {@code impl}.
+   */
+  @State(Scope.Benchmark)
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  @Fork(
+      value = 1,
+      jvmArgsAppend = {"-Xms2g", "-Xmx2g", ADD_EXPORTS, UNSAFE_ALLOW})
+  public abstract static class QueueShape {
+    @Param({"platform", "virtual"})
+    public String kind;
+
+    @Param({"16", "1024"})
+    public int capacity;
+
+    Pipe pipe;
+
+    abstract String impl();
+
+    @Setup(Level.Iteration)
+    public void setUp() {
+      pipe = QueuePipes.create(impl(), capacity);
+    }
+  }
+
+  /** One producer and one consumer on JCTools' and Agrona's array queues ({@link QueuePipes}). */
+  public static class Queues extends QueueShape {
+    @Param({
+      "jctools-spsc-spin",
+      "jctools-spsc-park",
+      "jctools-mpmc-spin",
+      "jctools-mpmc-park",
+      "agrona-spsc-spin",
+      "agrona-spsc-park",
+      "agrona-mpsc-spin",
+      "agrona-mpsc-park"
+    })
+    public String impl;
+
+    @Override
+    String impl() {
+      return impl;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(Batch.OPS)
+    public void oneToOne(Blackhole bh) throws InterruptedException {
+      ChannelBench.oneToOne(pipe, kind, bh);
+    }
+  }
+
+  /**
+   * Four producers and four consumers on the multi-consumer array queues of JCTools and Agrona
+   * (Agrona's many-to-one queue allows one consumer only, so its many-to-many queue stands in).
+   */
+  public static class QueuesManyToMany extends QueueShape {
+    @Param({"jctools-mpmc-spin", "jctools-mpmc-park", "agrona-mpmc-spin", "agrona-mpmc-park"})
+    public String impl;
+
+    @Override
+    String impl() {
+      return impl;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(Batch.OPS)
+    public void fourToFour(Blackhole bh) throws InterruptedException {
+      ManyToMany.fourToFour(pipe, kind, bh);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.weft.bench.report;
 
 import dev.weft.bench.locks.report.JmhResult;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,9 +15,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Turns a JMH JSON file of {@code ChannelBench} and {@code SelectBench} (and, optionally, the
- * output of {@code ../shared/baselines/go-channels/run}) into a Markdown table of ns per element
- * with ratios, and one SVG bar chart per thread kind.
+ * Turns a JMH JSON file of {@code ChannelBench} (with its nested queue benchmarks), {@code
+ * SelectBench} and {@code TickerBench} (and, optionally, the output of {@code
+ * ../shared/baselines/go-channels/run}) into a Markdown report: a table of ns per element with
+ * ratios for each thread kind, the JCTools and Agrona variants one by one, the ticker, and the
+ * performance targets with whether each holds; and one SVG bar chart per thread kind.
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.weft.bench.report.ChannelReport jmh.json
  * [go-output.txt] out-dir}
@@ -24,38 +27,59 @@ import java.util.regex.Pattern;
 public final class ChannelReport {
   private ChannelReport() {}
 
-  /** One benchmark shape: how to find it in JMH's results and in Go's. */
-  record Shape(String label, String benchmark, String capacity, String channels, String go) {}
+  /**
+   * One benchmark shape: how to find it in JMH's results and in Go's.
+   *
+   * @param queues the benchmark of the JCTools and Agrona queues in this shape, or null
+   */
+  record Shape(
+      String label, String benchmark, String capacity, String channels, String go, String queues) {}
+
+  private static final String ONE = "ChannelBench.oneToOne";
+  private static final String MANY = "ChannelBench.ManyToMany.fourToFour";
+  private static final String QUEUES_ONE = "ChannelBench.Queues.oneToOne";
+  private static final String QUEUES_MANY = "ChannelBench.QueuesManyToMany.fourToFour";
 
   static final List<Shape> SHAPES =
       List.of(
-          new Shape("buffered 16, 1:1", "ChannelBench.oneToOne", "16", null, "BenchmarkSPSC_Buf16"),
+          new Shape("buffered 16, 1:1", ONE, "16", null, "BenchmarkSPSC_Buf16", QUEUES_ONE),
+          new Shape("buffered 1024, 1:1", ONE, "1024", null, "BenchmarkSPSC_Buf1024", QUEUES_ONE),
+          new Shape("unbuffered, 1:1", ONE, "0", null, "BenchmarkSPSC_Unbuffered", null),
+          new Shape("buffered 16, 4x4", MANY, "16", null, "BenchmarkMPMC4x4_Buf16", QUEUES_MANY),
           new Shape(
-              "buffered 1024, 1:1", "ChannelBench.oneToOne", "1024", null, "BenchmarkSPSC_Buf1024"),
-          new Shape(
-              "unbuffered, 1:1", "ChannelBench.oneToOne", "0", null, "BenchmarkSPSC_Unbuffered"),
-          new Shape(
-              "buffered 16, 4x4",
-              "ChannelBench.ManyToMany.fourToFour",
-              "16",
-              null,
-              "BenchmarkMPMC4x4_Buf16"),
-          new Shape(
-              "unbuffered, 4x4",
-              "ChannelBench.ManyToMany.fourToFour",
-              "0",
-              null,
-              "BenchmarkMPMC4x4_Unbuffered"),
+              "buffered 1024, 4x4", MANY, "1024", null, "BenchmarkMPMC4x4_Buf1024", QUEUES_MANY),
+          new Shape("unbuffered, 4x4", MANY, "0", null, "BenchmarkMPMC4x4_Unbuffered", null),
           new Shape(
               "ping-pong round trip",
               "ChannelBench.PingPong.roundTrip",
               null,
               null,
-              "BenchmarkPingPong"),
-          new Shape("select over 2", "SelectBench.sendAndReceive", null, "2", "BenchmarkSelect2"),
-          new Shape("select over 4", "SelectBench.sendAndReceive", null, "4", null));
+              "BenchmarkPingPong",
+              null),
+          new Shape(
+              "select over 2", "SelectBench.sendAndReceive", null, "2", "BenchmarkSelect2", null),
+          new Shape("select over 4", "SelectBench.sendAndReceive", null, "4", null, null));
 
   static final List<String> IMPLS = List.of("weft", "jox", "jdk", "ltq");
+
+  /** The JCTools and Agrona variants, in the order of the detail table. */
+  static final List<String> QUEUES =
+      List.of(
+          "jctools-spsc-park",
+          "jctools-mpmc-park",
+          "agrona-spsc-park",
+          "agrona-mpsc-park",
+          "agrona-mpmc-park",
+          "jctools-spsc-spin",
+          "jctools-mpmc-spin",
+          "agrona-spsc-spin",
+          "agrona-mpsc-spin",
+          "agrona-mpmc-spin");
+
+  private static final List<String> KINDS = List.of("platform", "virtual");
+
+  /** The fastest of a set of variants: its name and score (NaN when none ran). */
+  record Best(String name, double score) {}
 
   /**
    * Writes the report.
@@ -74,50 +98,250 @@ public final class ChannelReport {
     StringBuilder md = new StringBuilder();
     String jdk = results.isEmpty() ? "?" : results.get(0).jdk();
     String settings = results.isEmpty() ? "?" : results.get(0).settings();
-    md.append("# Channels: weft against Jox, the JDK's queues and Go\n\n")
+    md.append("# Channels: weft against Jox, the JDK's queues, JCTools, Agrona and Go\n\n")
         .append("ns per element (per round trip for ping-pong; per select for select), lower is ")
-        .append(
-            "better; `x` columns are the peer's time over weft's. `jdk` is `ArrayBlockingQueue` ")
-        .append("when buffered and `SynchronousQueue` when unbuffered; `ltq` is ")
-        .append("`LinkedTransferQueue`. Go ran separately on the same machine. ")
+        .append("better. `jdk` is `ArrayBlockingQueue` when buffered and `SynchronousQueue` when ")
+        .append("unbuffered; `ltq` is `LinkedTransferQueue`. `park` and `spin` are the fastest ")
+        .append("JCTools or Agrona array queue in that shape, made blocking by parking (woken by ")
+        .append("the other side, as weft's waiters are) or by Agrona's `BackoffIdleStrategy`; ")
+        .append("each variant is listed below. `x` columns are the peer's time over weft's; ")
+        .append("`/Go` is weft's time over Go's. Go ran separately on the same machine. ")
         .append(jdk)
         .append("; ")
         .append(settings)
         .append(".\n\n");
-    for (String kind : List.of("platform", "virtual")) {
+    for (String kind : KINDS) {
       md.append("## ")
           .append(kind)
           .append(" threads\n\n")
-          .append("| shape | weft | jox | jdk | ltq | Go | jox x | jdk x |\n")
-          .append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+          .append("| shape | weft | jox | jdk | ltq | park | spin | Go |")
+          .append(" jox x | jdk x | park x | /Go |\n")
+          .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
       List<double[]> bars = new ArrayList<>();
       for (Shape s : SHAPES) {
-        double[] v = new double[IMPLS.size() + 1];
+        double[] v = new double[IMPLS.size()];
         for (int i = 0; i < IMPLS.size(); i++) {
           v[i] = find(results, s, IMPLS.get(i), kind);
         }
-        v[IMPLS.size()] = s.go() == null ? Double.NaN : go.getOrDefault(s.go(), Double.NaN);
-        bars.add(v);
+        Best park = best(results, s, kind, "-park");
+        Best spin = best(results, s, kind, "-spin");
+        double g = goFigure(go, s);
+        bars.add(new double[] {v[0], v[1], v[2], v[3], park.score(), g});
         md.append("| ").append(s.label());
         for (double x : v) {
           md.append(" | ").append(fmt(x));
         }
         md.append(" | ")
+            .append(named(park))
+            .append(" | ")
+            .append(named(spin))
+            .append(" | ")
+            .append(fmt(g))
+            .append(" | ")
             .append(ratio(v[1], v[0]))
             .append(" | ")
             .append(ratio(v[2], v[0]))
+            .append(" | ")
+            .append(ratio(park.score(), v[0]))
+            .append(" | ")
+            .append(ratio(v[0], g))
             .append(" |\n");
       }
       md.append("\n![").append(kind).append("](channels-").append(kind).append(".svg)\n\n");
       Files.writeString(
           out.resolve("channels-" + kind + ".svg"), svg(kind, bars), StandardCharsets.UTF_8);
     }
+    queueTable(md, results);
+    tickerTable(md, results);
+    targetTable(md, results, go);
     Files.writeString(out.resolve("README.md"), md.toString(), StandardCharsets.UTF_8);
   }
 
+  private static void queueTable(StringBuilder md, List<JmhResult> results) {
+    md.append("## JCTools 4.0.5 and Agrona 2.6.0, every variant\n\n")
+        .append("`spsc`: JCTools `SpscArrayQueue`, Agrona `OneToOneConcurrentArrayQueue`; ")
+        .append("`mpmc`: JCTools `MpmcArrayQueue`, Agrona `ManyToManyConcurrentArrayQueue`; ")
+        .append("`mpsc`: Agrona `ManyToOneConcurrentArrayQueue` (one consumer, so 1:1 only).\n\n")
+        .append("| shape | threads | weft");
+    for (String q : QUEUES) {
+      md.append(" | ").append(q);
+    }
+    md.append(" |\n|---|---|---:");
+    md.append("|---:".repeat(QUEUES.size())).append("|\n");
+    for (Shape s : SHAPES) {
+      if (s.queues() == null) {
+        continue;
+      }
+      for (String kind : KINDS) {
+        md.append("| ")
+            .append(s.label())
+            .append(" | ")
+            .append(kind)
+            .append(" | ")
+            .append(fmt(find(results, s, "weft", kind)));
+        for (String q : QUEUES) {
+          md.append(" | ").append(fmt(findQueue(results, s, q, kind)));
+        }
+        md.append(" |\n");
+      }
+    }
+    md.append('\n');
+  }
+
+  private static void tickerTable(StringBuilder md, List<JmhResult> results) {
+    double weft = score(results, "TickerBench.weftTickerStartStop");
+    double jdk = score(results, "TickerBench.jdkFixedRateStartCancel");
+    if (Double.isNaN(weft) && Double.isNaN(jdk)) {
+      return;
+    }
+    md.append("## Tickers\n\n")
+        .append("| operation | weft | `ScheduledThreadPoolExecutor` | weft / JDK |\n")
+        .append("|---|---:|---:|---:|\n")
+        .append("| `Ticker.every` + `stop`, against `scheduleAtFixedRate` + `cancel` (ns) | ")
+        .append(fmt(weft))
+        .append(" | ")
+        .append(fmt(jdk))
+        .append(" | ")
+        .append(ratio(weft, jdk))
+        .append(" |\n\n");
+  }
+
+  /** The targets of the channel work, each with the figures that decide it. */
+  static List<String[]> targets(List<JmhResult> results, Map<String, Double> go) {
+    List<String[]> rows = new ArrayList<>();
+    Shape unbuffered = shape("unbuffered, 1:1");
+    Shape unbuffered4 = shape("unbuffered, 4x4");
+    atLeast(
+        rows, "unbuffered 1:1, virtual: Jox / weft", results, unbuffered, "jox", "virtual", 1.5);
+    atLeast(
+        rows,
+        "unbuffered 1:1, virtual: SynchronousQueue / weft",
+        results,
+        unbuffered,
+        "jdk",
+        "virtual",
+        1.0);
+    atLeast(
+        rows, "unbuffered 1:1, platform: Jox / weft", results, unbuffered, "jox", "platform", 10);
+    atLeast(
+        rows,
+        "unbuffered 1:1, platform: SynchronousQueue / weft",
+        results,
+        unbuffered,
+        "jdk",
+        "platform",
+        10);
+    for (String kind : KINDS) {
+      atLeast(
+          rows, "unbuffered 4x4, " + kind + ": Jox / weft", results, unbuffered4, "jox", kind, 1);
+      atLeast(
+          rows,
+          "unbuffered 4x4, " + kind + ": SynchronousQueue / weft",
+          results,
+          unbuffered4,
+          "jdk",
+          kind,
+          1);
+    }
+    atLeast(
+        rows,
+        "buffered 16 1:1, virtual: Jox / weft",
+        results,
+        shape("buffered 16, 1:1"),
+        "jox",
+        "virtual",
+        2);
+    for (Shape s : SHAPES) {
+      double g = goFigure(go, s);
+      if (!Double.isNaN(g)) {
+        double w = find(results, s, "weft", "virtual");
+        rows.add(check(s.label() + ", virtual: weft / Go", w / g, w / g <= 1.5, "at most 1.5"));
+      }
+    }
+    for (Shape s : SHAPES) {
+      if (s.queues() == null) {
+        continue;
+      }
+      for (String kind : KINDS) {
+        Best park = best(results, s, kind, "-park");
+        double w = find(results, s, "weft", kind);
+        rows.add(
+            check(
+                s.label()
+                    + ", "
+                    + kind
+                    + ": best parking queue"
+                    + (park.name().isEmpty() ? "" : " (" + park.name() + ")")
+                    + " / weft",
+                park.score() / w,
+                park.score() / w >= 1,
+                "at least 1"));
+      }
+    }
+    double ticker = score(results, "TickerBench.weftTickerStartStop");
+    double stpe = score(results, "TickerBench.jdkFixedRateStartCancel");
+    rows.add(
+        check(
+            "Ticker.every + stop / ScheduledThreadPoolExecutor schedule + cancel",
+            ticker / stpe,
+            ticker / stpe <= 1.2,
+            "at most 1.2"));
+    return rows;
+  }
+
+  private static void targetTable(
+      StringBuilder md, List<JmhResult> results, Map<String, Double> go) {
+    md.append("## Targets\n\n| target | ratio | wanted | holds |\n|---|---:|---|---|\n");
+    for (String[] row : targets(results, go)) {
+      md.append("| ").append(String.join(" | ", row)).append(" |\n");
+    }
+    md.append('\n');
+  }
+
+  private static void atLeast(
+      List<String[]> rows,
+      String what,
+      List<JmhResult> results,
+      Shape s,
+      String peer,
+      String kind,
+      double wanted) {
+    double r = find(results, s, peer, kind) / find(results, s, "weft", kind);
+    rows.add(
+        check(
+            what,
+            r,
+            r >= wanted,
+            "at least " + BigDecimal.valueOf(wanted).stripTrailingZeros().toPlainString()));
+  }
+
+  private static String[] check(String what, double ratio, boolean holds, String wanted) {
+    return new String[] {
+      what, fmtRatio(ratio), wanted, Double.isNaN(ratio) ? "not measured" : holds ? "yes" : "**no**"
+    };
+  }
+
+  private static Shape shape(String label) {
+    for (Shape s : SHAPES) {
+      if (s.label().equals(label)) {
+        return s;
+      }
+    }
+    throw new IllegalArgumentException("no shape " + label);
+  }
+
   static double find(List<JmhResult> results, Shape s, String impl, String kind) {
+    return find(results, s.benchmark(), s, impl, kind);
+  }
+
+  static double findQueue(List<JmhResult> results, Shape s, String impl, String kind) {
+    return s.queues() == null ? Double.NaN : find(results, s.queues(), s, impl, kind);
+  }
+
+  private static double find(
+      List<JmhResult> results, String benchmark, Shape s, String impl, String kind) {
     for (JmhResult r : results) {
-      if (!r.benchmark().endsWith("." + s.benchmark())) {
+      if (!r.benchmark().endsWith("." + benchmark)) {
         continue;
       }
       Map<String, String> p = r.params();
@@ -129,6 +353,31 @@ public final class ChannelReport {
       }
     }
     return Double.NaN;
+  }
+
+  /** The fastest queue variant whose name ends with {@code suffix} in shape {@code s}. */
+  static Best best(List<JmhResult> results, Shape s, String kind, String suffix) {
+    Best best = new Best("", Double.NaN);
+    for (String q : QUEUES) {
+      double v = q.endsWith(suffix) ? findQueue(results, s, q, kind) : Double.NaN;
+      if (!Double.isNaN(v) && (Double.isNaN(best.score()) || v < best.score())) {
+        best = new Best(q, v);
+      }
+    }
+    return best;
+  }
+
+  private static double score(List<JmhResult> results, String benchmark) {
+    for (JmhResult r : results) {
+      if (r.benchmark().endsWith("." + benchmark)) {
+        return r.score();
+      }
+    }
+    return Double.NaN;
+  }
+
+  private static double goFigure(Map<String, Double> go, Shape s) {
+    return s.go() == null ? Double.NaN : go.getOrDefault(s.go(), Double.NaN);
   }
 
   static Map<String, Double> goFigures(Path file) throws IOException {
@@ -147,14 +396,22 @@ public final class ChannelReport {
     return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.1f", v);
   }
 
-  static String ratio(double peer, double weft) {
-    return Double.isNaN(peer) || Double.isNaN(weft)
-        ? ""
-        : String.format(Locale.ROOT, "%.2f", peer / weft);
+  private static String named(Best b) {
+    return Double.isNaN(b.score()) ? "" : fmt(b.score()) + " " + b.name();
   }
 
-  private static final String[] COLORS = {"#1b7837", "#762a83", "#e08214", "#2166ac", "#999999"};
-  private static final String[] NAMES = {"weft", "jox", "jdk", "ltq", "Go"};
+  static String ratio(double peer, double weft) {
+    return Double.isNaN(peer) || Double.isNaN(weft) ? "" : fmtRatio(peer / weft);
+  }
+
+  private static String fmtRatio(double r) {
+    return Double.isNaN(r) ? "" : String.format(Locale.ROOT, "%.2f", r);
+  }
+
+  private static final String[] COLORS = {
+    "#1b7837", "#762a83", "#e08214", "#2166ac", "#b2182b", "#999999"
+  };
+  private static final String[] NAMES = {"weft", "jox", "jdk", "ltq", "park queue", "Go"};
 
   /** Horizontal grouped bars on a log scale, one group per shape. */
   static String svg(String kind, List<double[]> bars) {
@@ -171,7 +428,7 @@ public final class ChannelReport {
             String.format(
                 Locale.ROOT,
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"11\">%n",
-                left + width + 110,
+                left + width + 130,
                 height))
         .append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n")
         .append(

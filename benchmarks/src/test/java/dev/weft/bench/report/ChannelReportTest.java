@@ -28,17 +28,34 @@ class ChannelReportTest {
         + ",\"scoreError\":1.0,\"scoreUnit\":\"ns/op\"}}";
   }
 
+  private static String plain(String bench, double score) {
+    return "{\"benchmark\":\"dev.weft.bench.chan."
+        + bench
+        + "\",\"forks\":1,\"jdkVersion\":\"25\",\"vmName\":\"VM\",\"vmVersion\":\"1\","
+        + "\"primaryMetric\":{\"score\":"
+        + score
+        + ",\"scoreUnit\":\"ns/op\"}}";
+  }
+
   @Test
-  void tableHasFiguresAndRatios(@TempDir Path dir) throws IOException {
+  void tableHasFiguresRatiosQueuesAndTargets(@TempDir Path dir) throws IOException {
     Path json = dir.resolve("r.json");
     Files.writeString(
         json,
         "["
-            + row("ChannelBench.oneToOne", "weft", "platform", "16", 20.0)
-            + ","
-            + row("ChannelBench.oneToOne", "jox", "platform", "16", 200.0)
-            + ","
-            + row("ChannelBench.oneToOne", "jdk", "platform", "0", 999.0)
+            + String.join(
+                ",",
+                row("ChannelBench.oneToOne", "weft", "platform", "16", 20.0),
+                row("ChannelBench.oneToOne", "jox", "platform", "16", 200.0),
+                row("ChannelBench.oneToOne", "jdk", "platform", "0", 999.0),
+                row("ChannelBench.Queues.oneToOne", "jctools-spsc-park", "platform", "16", 30.0),
+                row("ChannelBench.Queues.oneToOne", "agrona-spsc-park", "platform", "16", 25.0),
+                row("ChannelBench.Queues.oneToOne", "agrona-spsc-spin", "platform", "16", 10.0),
+                row("ChannelBench.Queues.oneToOne", "agrona-spsc-park", "platform", "1024", 5.0),
+                row("ChannelBench.oneToOne", "weft", "virtual", "16", 100.0),
+                row("ChannelBench.oneToOne", "jox", "virtual", "16", 150.0),
+                plain("TickerBench.weftTickerStartStop", 110.0),
+                plain("TickerBench.jdkFixedRateStartCancel", 100.0))
             + "]",
         StandardCharsets.UTF_8);
     Path go = dir.resolve("go.txt");
@@ -49,7 +66,23 @@ class ChannelReportTest {
     Path out = dir.resolve("out");
     ChannelReport.main(new String[] {json.toString(), go.toString(), out.toString()});
     String md = Files.readString(out.resolve("README.md"), StandardCharsets.UTF_8);
-    assertTrue(md.contains("| buffered 16, 1:1 | 20.0 | 200.0 |  |  | 66.0 | 10.00 |  |"), md);
+    // The fastest parking and spinning queues are named, and only the parking one is the target.
+    assertTrue(
+        md.contains(
+            "| buffered 16, 1:1 | 20.0 | 200.0 |  |  | 25.0 agrona-spsc-park | 10.0 agrona-spsc-spin"
+                + " | 66.0 | 10.00 |  | 1.25 | 0.30 |"),
+        md);
+    assertTrue(md.contains("| buffered 16, 1:1, platform: best parking queue"), md);
+    assertTrue(md.contains("| 1.25 | at least 1 | yes |"), md);
+    assertTrue(
+        md.contains("| buffered 16 1:1, virtual: Jox / weft | 1.50 | at least 2 | **no** |"), md);
+    assertTrue(
+        md.contains("| buffered 16, 1:1, virtual: weft / Go | 1.52 | at most 1.5 | **no** |"));
+    assertTrue(md.contains("| 110.0 | 100.0 | 1.10 |"), md);
+    assertTrue(
+        md.contains("ScheduledThreadPoolExecutor schedule + cancel | 1.10 | at most 1.2 | yes"));
+    assertTrue(
+        md.contains("| unbuffered 1:1, platform: Jox / weft |  | at least 10 | not measured"));
     assertTrue(Files.readString(out.resolve("channels-platform.svg")).contains("<svg"));
     assertEquals(66.0, ChannelReport.goFigures(go).get("BenchmarkSPSC_Buf16"));
   }

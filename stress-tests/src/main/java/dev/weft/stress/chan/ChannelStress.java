@@ -18,6 +18,15 @@ import org.openjdk.jcstress.infra.results.I_Result;
 public final class ChannelStress {
   private ChannelStress() {}
 
+  /** A non-blocking send of {@code v}: 1 if delivered, 0 if refused, full or closed. */
+  static int offer(Channel<Integer> ch, int v) {
+    try {
+      return ch.trySend(v) ? 1 : 0;
+    } catch (ChannelClosedException e) {
+      return 0;
+    }
+  }
+
   static int take(Channel<Integer> ch) {
     Optional<Integer> v = ch.tryReceive();
     return v.isPresent() ? v.get() : 0;
@@ -36,11 +45,7 @@ public final class ChannelStress {
 
     @Actor
     public void sender(II_Result r) {
-      try {
-        r.r1 = ch.trySend(1) ? 1 : 0;
-      } catch (ChannelClosedException e) {
-        r.r1 = 0;
-      }
+      r.r1 = offer(ch, 1);
     }
 
     @Actor

@@ -1,0 +1,447 @@
+package dev.weft.chan;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Unbuffered channels: a lock-free list of waiting operations, and direct hand-off to them.
+ *
+ * <h2>Algorithm</h2>
+ *
+ * <p>A FIFO list of {@link Waiter}s, linked through {@code Waiter.link}, after a dead dummy that
+ * {@code head} points to; {@code tail} is a hint to the last waiter. It is a dual queue in the
+ * manner of Scherer, Lea and Scott ("Scalable Synchronous Queues", PPoPP 2006): an operation first
+ * looks for a waiter of the other direction and completes it (a sender hands over its value, a
+ * receiver takes the sender's), and only if there is none links a waiter of its own and waits, as
+ * Go's runtime does with its {@code sudog} queues ({@code chan.go}: {@code send} and {@code
+ * sendDirect}), but without Go's lock.
+ *
+ * <pre>
+ *   head                                     tail
+ *    |                                         |
+ *   [dummy] -&gt; [recv A] -&gt; [recv B, cancelled] -&gt; [recv C]      a sender completes A
+ * </pre>
+ *
+ * <p>Three rules for linking a waiter {@code w} after the last waiter {@code L} keep the list
+ * <em>pure</em> (every waiter after the dummy has the same direction) or a <em>sole group</em>
+ * (every waiter after the dummy belongs to one select, which may wait to send and to receive on
+ * this channel at once):
+ *
+ * <ol>
+ *   <li>the list is empty ({@code head == L}): {@code w} starts a sole group;
+ *   <li>{@code L} has {@code w}'s direction and the list holds one direction only ({@code
+ *       !L.mixed}): {@code w} continues a pure list (and a sole group, if it belongs to {@code L}'s
+ *       select);
+ *   <li>{@code L} belongs to {@code w}'s select and the list is a sole group ({@code L.sole}):
+ *       {@code w} joins the group, which is mixed from then on if the directions differ.
+ * </ol>
+ *
+ * Otherwise the list may hold a partner, and the operation looks again instead. Waiters die (their
+ * {@link Parker} is claimed or cancelled) but never come back to life, so a pure list stays pure as
+ * waiters die, are skipped by {@code head} or unlinked. Hence two waiting operations of opposite
+ * directions are never both in the list: whichever linked later saw the other, and completed it
+ * instead. A partner looking for a waiter stops at the first live waiter of its own direction that
+ * belongs to a plain operation, since the list is then pure; it walks on past a select's waiters,
+ * whose group may hold the other direction further on.
+ *
+ * <p>Select ({@link SelectRun}) locks the channel only to order its registration against other
+ * selects; plain sends and receives never lock. A registering select has published its parker on
+ * its other channels, so it must not complete a partner itself: when a rule refuses its waiter, it
+ * withdraws and polls again, where it can. Selects that share this channel register one at a time,
+ * so whatever made a select withdraw is a waiter of a finished registration or of a plain
+ * operation, which its poll can complete: no livelock.
+ *
+ * <p>Closing links a marker last, by the same compare-and-set that links waiters, so that every
+ * waiter is linked before the marker or not at all; then it completes every waiter before the
+ * marker with {@link #CLOSED}. An operation that finds the marker helps with that before it reports
+ * the channel closed, and so does a waiter completed with {@code CLOSED}: nobody reports "closed"
+ * while a waiter before the marker can still be completed by a partner. The close takes effect when
+ * the last of those waiters dies: hand-offs completed before then come before it, and every report
+ * of "closed" after it.
+ *
+ * <h2>Memory ordering</h2>
+ *
+ * <ul>
+ *   <li>A waiter's fields, a sender's value among them, are written before the compare-and-set that
+ *       links it, and read by partners after the volatile read of the link that reaches it.
+ *   <li>A partner completes a waiter in two steps ({@link Waiter#handOff}): a compare-and-set to
+ *       {@link Parker#BUSY}, which only one partner wins, so only it writes the receiver's {@code
+ *       item}; then a volatile store of the clause, which the waiter reads before it reads {@code
+ *       item}. So actions before a send happen-before the receive that takes its value returns, and
+ *       the receiver's actions before the hand-off happen-before the send returns (Go's "a receive
+ *       from an unbuffered channel happens before the send on that channel completes").
+ *   <li>{@code head} and {@code tail} are volatile and only ever move forward, over dead waiters.
+ *       Unlinking a dead waiter {@code p} is a compare-and-set of its predecessor's link from
+ *       {@code p} to {@code p.link}, and only when {@code p} is not last, so that no append can be
+ *       lost; a race between two unlinks may leave a dead waiter linked, never a live one unlinked.
+ * </ul>
+ */
+final class RendezvousChannel<T> extends AbstractChannel<T> {
+  /** The clause index that marks a close marker. */
+  private static final int MARKER = -1;
+
+  /** {@link #tryAppend}: linked. */
+  private static final int LINKED = 0;
+
+  /** {@link #tryAppend}: the list may hold a partner; look again. */
+  private static final int CONTENDED = 1;
+
+  /** {@link #tryAppend}: the channel is closed. */
+  private static final int SHUT = 2;
+
+  private static final VarHandle HEAD;
+  private static final VarHandle TAIL;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      HEAD = l.findVarHandle(RendezvousChannel.class, "head", Waiter.class);
+      TAIL = l.findVarHandle(RendezvousChannel.class, "tail", Waiter.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  // head and tail on cache lines of their own: partners move head, waiters move tail.
+  @SuppressWarnings("unused")
+  private long p01, p02, p03, p04, p05, p06, p07;
+
+  @SuppressWarnings("unused") // accessed through HEAD
+  private volatile Waiter head;
+
+  @SuppressWarnings("unused")
+  private long p11, p12, p13, p14, p15, p16, p17;
+
+  @SuppressWarnings("unused") // accessed through TAIL
+  private volatile Waiter tail;
+
+  /** Set once a close has completed every waiter before its marker. */
+  private volatile boolean drained;
+
+  @SuppressWarnings("unused")
+  private long p21, p22, p23, p24, p25, p26;
+
+  RendezvousChannel() {
+    Waiter dummy = dead(0, null);
+    head = dummy;
+    tail = dummy;
+  }
+
+  private Waiter dead(int clause, Object item) {
+    Waiter w = new Waiter(null, clause, this, false, item);
+    w.tryCancel();
+    return w;
+  }
+
+  private static boolean isMarker(Waiter w) {
+    return w.clause == MARKER;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The list
+
+  /**
+   * Completes the first waiter of the other direction, if there is one.
+   *
+   * @param value the value to send, or null to receive
+   * @return a send: {@code value} once handed over; a receive: the value taken; {@link #EMPTY} if
+   *     no waiter can be completed now; {@link #CLOSED} if the channel is closed (after helping)
+   */
+  private Object match(Object value) {
+    boolean send = value != null;
+    Waiter h = (Waiter) HEAD.getVolatile(this);
+    Waiter p = h.link();
+    boolean front = true; // every waiter between h and p is dead
+    Parker group = null; // the select whose waiters of our direction we are walking past
+    while (p != null) {
+      if (isMarker(p)) {
+        helpClose(p);
+        return CLOSED;
+      }
+      if (p.isLive()) {
+        if (p.send == send) {
+          if (p.parker == p || (group != null && p.parker != group)) {
+            return EMPTY; // a plain operation's waiter, or a second select's: the list is pure
+          }
+          group = p.parker; // a select's waiter: its group may hold the other direction further on
+          front = false;
+          p = p.link();
+          continue;
+        }
+        if (p.handOff(send ? value : null)) {
+          if (front) {
+            HEAD.compareAndSet(this, h, p); // p is dead now: the new dummy
+          }
+          p.parker.wake();
+          return send ? value : p.item; // a sender's item is its value, written before linking
+        }
+        // Lost the race to another partner or to the waiter's own cancellation: p is dead.
+      }
+      if (front && HEAD.compareAndSet(this, h, p)) {
+        h = p;
+      } else {
+        front = false;
+      }
+      p = p.link();
+    }
+    return EMPTY;
+  }
+
+  /** The last waiter (or marker), found from the {@code tail} hint. */
+  private Waiter last() {
+    Waiter t = (Waiter) TAIL.getVolatile(this);
+    for (Waiter n; (n = t.link()) != null; ) {
+      t = n;
+    }
+    return t;
+  }
+
+  /** Links {@code w} last if the rules in the class comment allow it. */
+  private int tryAppend(Waiter w) {
+    while (true) {
+      Waiter t = (Waiter) TAIL.getVolatile(this);
+      Waiter last = t;
+      for (Waiter n; (n = last.link()) != null; ) {
+        last = n;
+      }
+      if (isMarker(last)) {
+        return SHUT;
+      }
+      if (last == (Waiter) HEAD.getVolatile(this)) { // empty; head cannot pass the last waiter
+        w.sole = true;
+        w.mixed = false;
+      } else if (last.send == w.send && !last.mixed) {
+        w.sole = last.sole && last.parker == w.parker;
+        w.mixed = false;
+      } else if (last.sole && last.parker == w.parker) {
+        w.sole = true;
+        w.mixed = last.mixed || last.send != w.send;
+      } else {
+        return CONTENDED;
+      }
+      if (last.casLink(null, w)) { // release: w's fields are published with the link
+        TAIL.compareAndSet(this, t, w); // a hint: losing this race is harmless
+        return LINKED;
+      }
+    }
+  }
+
+  /**
+   * Drops dead waiters: moves {@code head} past those at the front and unlinks the others, except
+   * the last, to which an append may be racing. Called by an operation that gave up its waiter, so
+   * that selects with timeouts on a quiet channel do not make the list grow.
+   */
+  private void sweep() {
+    Waiter h = (Waiter) HEAD.getVolatile(this);
+    for (Waiter p; (p = h.link()) != null && !p.isLive() && !isMarker(p); ) {
+      if (HEAD.compareAndSet(this, h, p)) {
+        h = p;
+      } else {
+        h = (Waiter) HEAD.getVolatile(this);
+      }
+    }
+    Waiter pred = h;
+    for (Waiter p = h.link(); p != null; ) {
+      Waiter n = p.link();
+      if (n == null) {
+        return;
+      }
+      if (!p.isLive()) {
+        pred.casLink(p, n); // best effort: a lost race leaves a dead waiter, never a live one out
+      } else {
+        pred = p;
+      }
+      p = n;
+    }
+  }
+
+  /**
+   * Completes every waiter before the close marker {@code m} with {@link #CLOSED} and wakes it.
+   * Every operation that reports the channel closed calls this first.
+   */
+  private void helpClose(Waiter m) {
+    if (drained) {
+      return;
+    }
+    for (Waiter p = ((Waiter) HEAD.getVolatile(this)).link(); p != null && p != m; p = p.link()) {
+      if (p.isLive() && p.handOff(CLOSED)) {
+        p.parker.wake();
+      }
+    }
+    drained = true;
+  }
+
+  /** The close marker, if the channel is closed; helps the close first. */
+  private Waiter closedMarker() {
+    Waiter last = last();
+    if (!isMarker(last)) {
+      return null;
+    }
+    helpClose(last);
+    return last;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Operations
+
+  @Override
+  Object transfer(Object value, boolean timed, long deadline) throws InterruptedException {
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    boolean send = value != null;
+    Waiter w = null;
+    while (true) {
+      Object r = match(value);
+      if (r != EMPTY) {
+        return send && r == CLOSED ? failSend("send on closed channel") : r;
+      }
+      if (timed && deadline - System.nanoTime() <= 0) {
+        return EMPTY;
+      }
+      if (w == null) {
+        w = new Waiter(null, 0, this, send, value);
+      }
+      int linked = tryAppend(w);
+      if (linked == LINKED) {
+        break;
+      }
+      if (linked == SHUT) {
+        closedMarker();
+        return send ? failSend("send on closed channel") : CLOSED;
+      }
+      // CONTENDED: a partner may be in the list after all; look again.
+    }
+    int outcome = w.await(timed, deadline, w.sole ? this : null); // spin if first in line
+    if (outcome == 0) {
+      if (w.item == CLOSED) {
+        closedMarker();
+        return send ? failSend("channel closed while sending") : CLOSED;
+      }
+      return send ? value : w.item;
+    }
+    sweep();
+    if (outcome == Parker.INTERRUPTED) {
+      throw new InterruptedException();
+    }
+    return EMPTY;
+  }
+
+  private Object failSend(String what) {
+    throw closedException(what);
+  }
+
+  @Override
+  boolean offerNow(Object value) {
+    Object r = match(value);
+    if (r == CLOSED) {
+      throw closedException("send on closed channel");
+    }
+    return r != EMPTY;
+  }
+
+  @Override
+  Object pollNow() {
+    return match(null);
+  }
+
+  @Override
+  void closeImpl(Throwable cause) {
+    Waiter m = dead(MARKER, cause);
+    while (true) {
+      Waiter t = (Waiter) TAIL.getVolatile(this);
+      Waiter last = last();
+      if (isMarker(last)) {
+        helpClose(last);
+        throw closedException("close of closed channel");
+      }
+      if (last.casLink(null, m)) { // from here on nothing can be linked
+        TAIL.compareAndSet(this, t, m);
+        helpClose(m);
+        return;
+      }
+    }
+  }
+
+  @Override
+  void markClosedLocked() {
+    throw new AssertionError("a rendezvous channel closes without its lock");
+  }
+
+  @Override
+  Throwable closeCause() {
+    Waiter m = last();
+    return isMarker(m) ? (Throwable) m.item : null;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Select contract: partners complete waiters, without the channel lock.
+
+  @Override
+  void beforeReportingClosed() {
+    closedMarker();
+  }
+
+  @Override
+  boolean partnersComplete() {
+    return true;
+  }
+
+  @Override
+  boolean sendLocked(Object value) {
+    return offerNow(value);
+  }
+
+  @Override
+  Object receiveLocked() {
+    return match(null);
+  }
+
+  @Override
+  boolean registerLocked(Waiter w) {
+    return tryAppend(w) == LINKED;
+  }
+
+  @Override
+  boolean readyAfterRegistration(boolean send) {
+    return false; // registerLocked refuses a waiter that could be completed now
+  }
+
+  @Override
+  void unregisterLocked(Waiter w) {
+    sweep();
+  }
+
+  @Override
+  void unregister(Waiter w) {
+    sweep();
+  }
+
+  @Override
+  void signal(boolean senders) {
+    // Partners complete waiters here, so there is never a wake-up to pass on.
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // State
+
+  @Override
+  public boolean isClosed() {
+    return closedMarker() != null;
+  }
+
+  @Override
+  public boolean isClosedForReceive() {
+    return isClosed(); // nothing is ever buffered
+  }
+
+  @Override
+  public int capacity() {
+    return 0;
+  }
+
+  @Override
+  public int size() {
+    return 0;
+  }
+}

@@ -1,0 +1,60 @@
+package dev.weft.chan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Adaptive spinning: spins that fail make later waits on the channel skip spinning, for a while.
+ */
+class SpinTest {
+  private static int spinningWaits(AbstractChannel<?> ch, int waits) {
+    int spun = 0;
+    for (int i = 0; i < waits; i++) {
+      if (Spin.budget(ch) > 0) {
+        spun++;
+      }
+    }
+    return spun;
+  }
+
+  @Test
+  void failuresBackOffAndSuccessesComeBack() {
+    assumeTrue(Spin.budget() > 0, "no spinning on a single processor");
+    AbstractChannel<?> ch = (AbstractChannel<?>) Channel.make();
+    assertEquals(Spin.budget(), Spin.budget(ch), "a fresh channel spins");
+
+    Spin.record(ch, false);
+    assertEquals(0, Spin.budget(ch), "one failure skips the next wait");
+    assertTrue(Spin.budget(ch) > 0, "then spins again to probe");
+
+    for (int i = 0; i < 10; i++) { // a run of failures: each probe fails again
+      Spin.record(ch, false);
+    }
+    assertEquals(Spin.MAX_SKIP, ch.spinSkip, "skipping is capped");
+    assertEquals(1, spinningWaits(ch, Spin.MAX_SKIP + 1), "one probe in MAX_SKIP + 1 waits");
+
+    for (int i = 0; i < 20; i++) { // probes succeed again
+      Spin.record(ch, true);
+    }
+    assertEquals(0, ch.spinBackoff);
+    Spin.record(ch, false);
+    assertEquals(1, ch.spinSkip, "after successes a failure starts the backoff afresh");
+  }
+
+  @Test
+  void mostlySuccessfulSpinningGoesOn() {
+    assumeTrue(Spin.budget() > 0, "no spinning on a single processor");
+    AbstractChannel<?> ch = (AbstractChannel<?>) Channel.make(16);
+    int spun = 0;
+    for (int i = 0; i < 1_000; i++) {
+      if (Spin.budget(ch) > 0) {
+        spun++;
+        Spin.record(ch, i % 10 != 0); // nine spins in ten succeed
+      }
+    }
+    assertTrue(spun > 800, "spun on " + spun + " of 1000 waits");
+  }
+}
