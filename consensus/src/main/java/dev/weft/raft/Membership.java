@@ -31,9 +31,9 @@ import java.util.Set;
  *       {@code voters} and a majority of {@code outgoingVoters}.
  * </ul>
  *
- * <p>Membership changes themselves (proposing a new configuration, and the rules that keep them
- * safe) are not offered yet; this type, the entry kind, and the core's use of them are what they
- * will build on.
+ * <p>A leader changes the configuration with {@link RaftNode#changeMembership(Membership)}; the
+ * methods {@link #withLearner}, {@link #promote}, {@link #without} and {@link #replace} give the
+ * configuration each common operation reaches from this one.
  *
  * @param voters the voting members, at least one, in the order the leader sends to them
  * @param learners the non-voting members, none of them a voter
@@ -79,6 +79,98 @@ public record Membership(List<String> voters, List<String> learners, List<String
    */
   public static Membership of(List<String> voters) {
     return new Membership(voters, List.of(), List.of());
+  }
+
+  /**
+   * Returns this configuration with {@code id} added as a learner.
+   *
+   * @param id the new member
+   * @return the configuration to reach
+   * @throws IllegalArgumentException if {@code id} is a member already, or this one is joint
+   */
+  public Membership withLearner(String id) {
+    notJoint();
+    if (members().contains(id)) {
+      throw new IllegalArgumentException(id + " is already a member of " + this);
+    }
+    List<String> l = new ArrayList<>(learners);
+    l.add(id);
+    return new Membership(voters, l, List.of());
+  }
+
+  /**
+   * Returns this configuration with the learner {@code id} made a voter.
+   *
+   * @param id a learner
+   * @return the configuration to reach
+   * @throws IllegalArgumentException if {@code id} is not a learner, or this one is joint
+   */
+  public Membership promote(String id) {
+    notJoint();
+    if (!learners.contains(id)) {
+      throw new IllegalArgumentException(id + " is not a learner of " + this);
+    }
+    List<String> v = new ArrayList<>(voters);
+    v.add(id);
+    List<String> l = new ArrayList<>(learners);
+    l.remove(id);
+    return new Membership(v, l, List.of());
+  }
+
+  /**
+   * Returns this configuration without the member {@code id}.
+   *
+   * @param id a voter or learner
+   * @return the configuration to reach
+   * @throws IllegalArgumentException if {@code id} is not a member, is the only voter, or this one
+   *     is joint
+   */
+  public Membership without(String id) {
+    notJoint();
+    if (!members().contains(id)) {
+      throw new IllegalArgumentException(id + " is not a member of " + this);
+    }
+    List<String> v = new ArrayList<>(voters);
+    v.remove(id);
+    List<String> l = new ArrayList<>(learners);
+    l.remove(id);
+    if (v.isEmpty()) {
+      throw new IllegalArgumentException("cannot remove " + id + ", the only voter of " + this);
+    }
+    return new Membership(v, l, List.of());
+  }
+
+  /**
+   * Returns this configuration with the voter {@code old} replaced by the learner {@code next}: a
+   * change of two voters, which goes through a joint configuration.
+   *
+   * @param old a voter
+   * @param next a learner, caught up, to vote in its place
+   * @return the configuration to reach
+   * @throws IllegalArgumentException if {@code old} is not a voter, {@code next} not a learner, or
+   *     this one is joint
+   */
+  public Membership replace(String old, String next) {
+    notJoint();
+    if (!voters.contains(old)) {
+      throw new IllegalArgumentException(old + " is not a voter of " + this);
+    }
+    if (!learners.contains(next)) {
+      throw new IllegalArgumentException(
+          next + " is not a learner of " + this + "; add it as a learner first");
+    }
+    List<String> v = new ArrayList<>(voters);
+    v.set(v.indexOf(old), next);
+    List<String> l = new ArrayList<>(learners);
+    l.remove(next);
+    return new Membership(v, l, List.of());
+  }
+
+  private void notJoint() {
+    if (isJoint()) {
+      throw new IllegalArgumentException(
+          "a joint configuration is a step of a change, not a start for one: " + this);
+    }
   }
 
   private static void distinct(List<String> ids, String what) {

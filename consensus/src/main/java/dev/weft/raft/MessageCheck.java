@@ -4,8 +4,11 @@ import dev.weft.raft.RaftMessage.AppendEntries;
 import dev.weft.raft.RaftMessage.AppendEntriesResponse;
 import dev.weft.raft.RaftMessage.Heartbeat;
 import dev.weft.raft.RaftMessage.HeartbeatResponse;
+import dev.weft.raft.RaftMessage.ReadIndex;
+import dev.weft.raft.RaftMessage.ReadIndexResponse;
 import dev.weft.raft.RaftMessage.RequestVote;
 import dev.weft.raft.RaftMessage.RequestVoteResponse;
+import dev.weft.raft.RaftMessage.TimeoutNow;
 
 /**
  * The checks a message's content must pass on its own, before a node looks at it: no negative index
@@ -32,10 +35,16 @@ final class MessageCheck {
     return switch (m) {
       case AppendEntries a -> appendEntries(a);
       case AppendEntriesResponse r -> appendEntriesResponse(r);
-      case Heartbeat h -> h.commit() < 0 ? "negative commit " + h.commit() : null;
-      case HeartbeatResponse h -> null;
+      case Heartbeat h ->
+          h.commit() < 0 || h.context() < 0
+              ? "negative commit or read round " + h.commit() + ", " + h.context()
+              : null;
+      case HeartbeatResponse h -> h.context() < 0 ? "negative read round " + h.context() : null;
       case RequestVote v -> position(v.lastLogIndex(), v.lastLogTerm(), v.term(), "last log entry");
       case RequestVoteResponse v -> null;
+      case TimeoutNow t -> null;
+      case ReadIndex q -> null;
+      case ReadIndexResponse q -> q.index() < 0 ? "negative read index " + q.index() : null;
     };
   }
 

@@ -4,15 +4,22 @@ import dev.weft.raft.RaftMessage.AppendEntries;
 import dev.weft.raft.RaftMessage.AppendEntriesResponse;
 import dev.weft.raft.RaftMessage.Heartbeat;
 import dev.weft.raft.RaftMessage.HeartbeatResponse;
+import dev.weft.raft.RaftMessage.ReadIndex;
+import dev.weft.raft.RaftMessage.ReadIndexResponse;
 import dev.weft.raft.RaftMessage.RequestVote;
 import dev.weft.raft.RaftMessage.RequestVoteResponse;
+import dev.weft.raft.RaftMessage.TimeoutNow;
 import dev.weft.raft.internal.log.RaftLog;
+import dev.weft.raft.internal.quorum.Majority;
 import dev.weft.raft.internal.quorum.VoteResult;
 import dev.weft.raft.internal.tracker.Progress;
 import dev.weft.raft.internal.tracker.ProgressTracker;
 import java.lang.System.Logger.Level;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -66,8 +73,9 @@ import java.util.Random;
  *
  * <p>Differences from the paper: heartbeats are their own message (as in etcd), carrying a commit
  * index capped at the follower's match so they need no consistency check; a follower answers an
- * AppendEntries that starts below its commit index with its commit index. Log compaction,
- * membership changes, leadership transfer and read-only queries are not here yet.
+ * AppendEntries that starts below its commit index with its commit index. Membership changes
+ * (thesis §4.1, §4.3), leadership transfer (§3.10) and ReadIndex (§6.4) are described at their
+ * methods and in ADRs 55 and 56.
  *
  * <p>Untrusted input: {@link #step} drops, and logs at WARNING, messages whose content is malformed
  * or impossible ({@link MessageCheck} and the state-dependent checks below); stale messages are
@@ -90,7 +98,33 @@ final class Raft {
   private int heartbeatElapsed;
   private int randomizedElectionTimeout;
   private long malformed;
+
+  // Membership (thesis §4.1, §4.3): a node uses the latest configuration in its log, committed or
+  // not; `configs` holds the membership entries above the committed one (`base`), so that a
+  // truncated entry's configuration can be rolled back.
+  private record ConfigAt(long index, long term, Membership membership) {}
+
+  private ConfigAt base;
+  private final ArrayDeque<ConfigAt> configs = new ArrayDeque<>();
   private long membershipIndex;
+  // The leader's no-op of its term: no membership change and no read before it is committed.
+  private long noopIndex;
+
+  // Leadership transfer (thesis §3.10).
+  private String leadTransferee;
+  // A TimeoutNow went out in this term: another node may win an election that ignores the lease.
+  private boolean transferStarted;
+  // Bumped whenever a lease this leader took may no longer hold (see leaseEpoch()).
+  private long leaseEpoch;
+
+  // ReadIndex (thesis §6.4): reads waiting for a round of heartbeats, and the rounds confirmed.
+  private record PendingRead(String from, long id, long index, long round) {}
+
+  private final List<PendingRead> readsWaiting = new ArrayList<>();
+  private final ArrayDeque<PendingRead> readsInRound = new ArrayDeque<>();
+  private final Map<String, Long> readAcks = new HashMap<>();
+  private long readRound;
+  final List<ReadState> readStates = new ArrayList<>();
 
   Raft(RaftConfig config, RaftStorage storage) {
     this.id = config.id();
@@ -112,9 +146,10 @@ final class Raft {
     }
     long applied = Math.max(config.appliedIndex(), storage.snapshot().index());
     this.log = new RaftLog(storage, hs.commit(), applied);
+    restoreMembership(config, storage, hs.commit());
     this.tracker =
         new ProgressTracker(
-            storedMembership(config, storage, hs.commit()),
+            configs.isEmpty() ? base.membership() : configs.peekLast().membership(),
             config.maxInflightMessages(),
             config.maxInflightBytes());
     this.term = hs.term();
@@ -138,24 +173,46 @@ final class Raft {
   }
 
   /**
-   * The configuration in force at start: that of the last membership entry at or below the stored
-   * commit index (committed, so it will be applied again anyway), else the config's voters.
+   * Finds the configuration in force at start (thesis §4.1: the latest in the log, committed or
+   * not): scanning back from the last index, every membership entry above the stored commit index
+   * and the last one at or below it (the committed base); without one, the configuration in the
+   * snapshot's metadata; without that, the config's voters (the bootstrap configuration).
    */
-  private Membership storedMembership(RaftConfig config, RaftStorage storage, long commit) {
+  private void restoreMembership(RaftConfig config, RaftStorage storage, long commit) {
     long floor = storage.firstIndex();
-    for (long hi = commit; hi >= floor; ) {
+    for (long hi = storage.lastIndex(); hi >= floor; ) {
       long lo = Math.max(floor, hi - 255);
       List<LogEntry> chunk = storage.entries(lo, hi + 1, Long.MAX_VALUE);
       for (int i = chunk.size() - 1; i >= 0; i--) {
         LogEntry e = chunk.get(i);
         if (e.kind() == LogEntry.Kind.MEMBERSHIP) {
-          membershipIndex = e.index();
-          return decodeCommitted(e);
+          ConfigAt at = new ConfigAt(e.index(), e.term(), decodeCommitted(e));
+          if (e.index() <= commit) {
+            base = at;
+            membershipIndex = configs.isEmpty() ? e.index() : configs.peekLast().index();
+            return;
+          }
+          configs.addFirst(at);
         }
       }
       hi = lo - 1;
     }
-    return Membership.of(config.voters());
+    SnapshotMetadata snap = storage.snapshotMetadata();
+    byte[] snapConfig = snap.configuration();
+    base =
+        snapConfig.length > 0
+            ? new ConfigAt(snap.index(), snap.term(), decodeStored(snapConfig, snap))
+            : new ConfigAt(0, 0, Membership.of(config.voters()));
+    membershipIndex = configs.isEmpty() ? base.index() : configs.peekLast().index();
+  }
+
+  private Membership decodeStored(byte[] bytes, SnapshotMetadata snap) {
+    try {
+      return Membership.decode(bytes);
+    } catch (IllegalArgumentException bad) {
+      throw new IllegalStateException(
+          "raft " + id + ": the configuration of snapshot " + snap + " does not decode", bad);
+    }
   }
 
   private Membership decodeCommitted(LogEntry e) {
@@ -163,7 +220,7 @@ final class Raft {
       return Membership.decode(e.data());
     } catch (IllegalArgumentException bad) {
       throw new IllegalStateException(
-          "raft " + id + ": the committed membership entry " + e + " does not decode", bad);
+          "raft " + id + ": the stored membership entry " + e + " does not decode", bad);
     }
   }
 
@@ -174,7 +231,38 @@ final class Raft {
   }
 
   RaftStatus status() {
-    return new RaftStatus(id, term, role, lead, log.committed(), log.lastIndex());
+    return new RaftStatus(
+        id, term, role, lead, log.committed(), log.lastIndex(), tracker.membership());
+  }
+
+  long membershipIndex() {
+    return membershipIndex;
+  }
+
+  boolean isCaughtUp(String learner) {
+    Progress pr = role == Role.LEADER ? tracker.progress(learner) : null;
+    return pr != null && pr.match() >= log.committed();
+  }
+
+  String transferee() {
+    return leadTransferee;
+  }
+
+  /**
+   * A number that stays the same for as long as a read lease this leader took may hold: -1 unless
+   * this node leads, CheckQuorum is on, its no-op is committed and no leadership transfer was
+   * started in its term; otherwise it changes with each new term, configuration change and
+   * transfer.
+   */
+  long leaseEpoch() {
+    if (role != Role.LEADER
+        || !config.checkQuorum()
+        || log.committed() < noopIndex
+        || transferStarted
+        || leadTransferee != null) {
+      return -1;
+    }
+    return leaseEpoch;
   }
 
   long malformed() {
@@ -207,6 +295,10 @@ final class Raft {
     if (role != Role.LEADER) {
       throw new NotLeaderException(id, lead);
     }
+    if (leadTransferee != null) {
+      // Thesis §3.10: the leader stops accepting proposals while it hands leadership over.
+      throw new TransferInProgressException(id, leadTransferee);
+    }
     long first = log.lastIndex() + 1;
     List<LogEntry> entries = new ArrayList<>(commands.size());
     for (int i = 0; i < commands.size(); i++) {
@@ -218,9 +310,8 @@ final class Raft {
   }
 
   /**
-   * Appends a membership entry on the leader: the hook that membership changes (issue 15) build on,
-   * with their rules (one change at a time, joint consensus or single-server steps) still to come.
-   * The new configuration takes effect when the entry is applied ({@link #applied}).
+   * Appends a membership entry on the leader without the rules of {@link #changeMembership}: a test
+   * hook. The new configuration takes effect at once, on every node that appends the entry.
    */
   long proposeMembership(Membership membership) {
     if (role != Role.LEADER) {
@@ -233,28 +324,148 @@ final class Raft {
   }
 
   /**
-   * The application has applied {@code entries} (committed, in order): the membership entries among
-   * them take effect now, as in etcd, where the application applies a configuration change when it
-   * applies its entry. A change is thus committed under the configuration it replaces.
+   * Proposes a new configuration on the leader, with the rules that keep changes safe: one change
+   * at a time (the last configuration entry is committed), only once the leader has committed an
+   * entry of its own term (the correction to single-server changes, Ongaro, raft-dev, 2015), new
+   * voters only from learners that hold every committed entry (thesis §4.2.1). A change of one
+   * voter (add, remove, promote or demote one) is a single configuration entry (thesis §4.1); any
+   * other goes through a joint configuration (thesis §4.3), which this leader leaves by itself once
+   * it is committed.
+   *
+   * @return the index of the first configuration entry
    */
-  void applied(List<LogEntry> entries) {
-    for (LogEntry e : entries) {
-      if (e.kind() == LogEntry.Kind.MEMBERSHIP && e.index() > membershipIndex) {
-        applyMembership(decodeCommitted(e), e.index());
+  long changeMembership(Membership next) {
+    if (role != Role.LEADER) {
+      throw new NotLeaderException(id, lead);
+    }
+    if (next.isJoint()) {
+      throw new IllegalArgumentException(
+          "propose the configuration to reach, not a joint one: " + next);
+    }
+    Membership now = tracker.membership();
+    if (leadTransferee != null) {
+      throw new TransferInProgressException(id, leadTransferee);
+    }
+    if (log.committed() < noopIndex) {
+      throw new MembershipChangeException(
+          "leader "
+              + id
+              + " has not yet committed an entry of its term (index "
+              + noopIndex
+              + "); retry shortly");
+    }
+    if (membershipIndex > log.committed() || now.isJoint()) {
+      throw new MembershipChangeException(
+          "another membership change is in progress: the configuration of index "
+              + membershipIndex
+              + " ("
+              + now
+              + ") is not committed and final yet");
+    }
+    if (next.equals(now)) {
+      throw new IllegalArgumentException("the configuration is already " + now);
+    }
+    List<String> added = new ArrayList<>();
+    for (String v : next.voters()) {
+      if (!now.voters().contains(v)) {
+        added.add(v);
+        if (!now.learners().contains(v)) {
+          throw new MembershipChangeException(
+              v + " is not a learner: add it as a learner first, and promote it once caught up");
+        }
+        Progress pr = tracker.progress(v);
+        if (pr.match() < log.committed()) {
+          throw new MembershipChangeException(
+              "learner "
+                  + v
+                  + " is not caught up: it holds up to index "
+                  + pr.match()
+                  + ", the commit index is "
+                  + log.committed());
+        }
       }
     }
+    int removed = 0;
+    for (String v : now.voters()) {
+      if (!next.voters().contains(v)) {
+        removed++;
+      }
+    }
+    Membership entry;
+    if (added.size() + removed <= 1) {
+      entry = next; // thesis §4.1: one voter at a time needs no joint configuration
+    } else {
+      for (String l : next.learners()) {
+        if (now.voters().contains(l)) {
+          throw new IllegalArgumentException(
+              "a change of several voters cannot also demote "
+                  + l
+                  + " to learner; demote it alone");
+        }
+      }
+      entry = new Membership(next.voters(), next.learners(), now.voters());
+    }
+    long index = log.lastIndex() + 1;
+    appendEntries(List.of(LogEntry.membership(index, term, entry)));
+    bcastAppend();
+    return index;
+  }
+
+  /**
+   * The application has applied {@code entries} (committed, in order). Configurations took effect
+   * when their entries were appended; only the applied index moves here.
+   */
+  void applied(List<LogEntry> entries) {
     log.appliedTo(entries.get(entries.size() - 1).index());
   }
 
-  private void applyMembership(Membership next, long index) {
+  /**
+   * Entries were appended to this node's log (the leader's own, or a leader's after the consistency
+   * check): the configuration in force becomes that of the last membership entry in the log. An
+   * entry the append replaced (a conflict) is gone, and so is its configuration (thesis §4.1: a
+   * node rolls back to the previous one); entries that matched stay, and so do those after them (a
+   * stale, shorter AppendEntries truncates nothing).
+   */
+  private void noteAppended(List<LogEntry> entries) {
+    if (entries.isEmpty()) {
+      return;
+    }
+    long first = entries.get(0).index();
+    configs.removeIf(
+        c ->
+            c.index() >= first && (c.index() > log.lastIndex() || log.term(c.index()) != c.term()));
+    for (LogEntry e : entries) {
+      if (e.kind() == LogEntry.Kind.MEMBERSHIP
+          && (configs.isEmpty() || e.index() > configs.peekLast().index())) {
+        configs.addLast(new ConfigAt(e.index(), e.term(), Membership.decode(e.data())));
+      }
+    }
+    while (configs.size() > 1 && configs.peekFirst().index() <= log.committed()) {
+      base = configs.pollFirst();
+    }
+    ConfigAt latest = configs.isEmpty() ? base : configs.peekLast();
+    if (latest.index() != membershipIndex || !latest.membership().equals(tracker.membership())) {
+      switchMembership(latest.membership(), latest.index());
+    }
+  }
+
+  private void switchMembership(Membership next, long index) {
     membershipIndex = index;
+    leaseEpoch++;
     tracker.setMembership(next, id, log.lastIndex());
+    readAcks.keySet().retainAll(tracker.voters());
     logger.log(Level.INFO, () -> "raft " + id + ": membership of index " + index + ": " + next);
+    if (leadTransferee != null && !tracker.isVoter(leadTransferee)) {
+      abortTransfer("the target left the configuration");
+    }
     switch (role) {
       // Thesis §4.1: quorums are counted in the new configuration from now on.
-      case LEADER -> maybeCommit();
+      case LEADER -> {
+        maybeCommit();
+        advanceReads();
+      }
       case CANDIDATE, PRE_CANDIDATE -> {
-        if (!tracker.isVoter(id)) {
+        if (!mayCampaign()) {
           becomeFollower(term, null);
         } else if (tracker.tallyVotes() == VoteResult.WON) {
           wonElection();
@@ -266,6 +477,153 @@ final class Raft {
         // a follower keeps following; it campaigns later only if it votes
       }
     }
+  }
+
+  // ---- leadership transfer ------------------------------------------------------------------
+
+  /**
+   * Thesis §3.10: hands leadership to {@code target} (null: the voter with the most of the log).
+   * The leader stops taking proposals, brings the target up to date, then sends it TimeoutNow; an
+   * election timeout later, an unfinished transfer is abandoned.
+   *
+   * @return the target
+   */
+  String transferLeadership(String target) {
+    if (role != Role.LEADER) {
+      throw new NotLeaderException(id, lead);
+    }
+    if (target == null) {
+      long best = -1;
+      for (String v : tracker.voters()) {
+        if (!v.equals(id) && tracker.progress(v).match() > best) {
+          best = tracker.progress(v).match();
+          target = v;
+        }
+      }
+      if (target == null) {
+        throw new IllegalArgumentException(
+            "no other voter to transfer leadership to in " + tracker.membership());
+      }
+    }
+    if (target.equals(id)) {
+      throw new IllegalArgumentException(id + " already leads");
+    }
+    if (!tracker.isVoter(target)) {
+      throw new IllegalArgumentException(
+          target + " is not a voter in " + tracker.membership() + "; only a voter can lead");
+    }
+    if (target.equals(leadTransferee)) {
+      return target;
+    }
+    String to = target;
+    logger.log(Level.INFO, () -> "raft " + id + ": transferring leadership to " + to);
+    leadTransferee = target;
+    electionElapsed = 0; // the transfer has one election timeout to finish
+    Progress pr = tracker.progress(target);
+    if (pr.match() == log.lastIndex()) {
+      sendTimeoutNow(target);
+    } else {
+      sendAppends(target, true);
+    }
+    return target;
+  }
+
+  private void sendTimeoutNow(String to) {
+    transferStarted = true;
+    leaseEpoch++;
+    send(new TimeoutNow(id, to, term));
+  }
+
+  private void abortTransfer(String why) {
+    String was = leadTransferee;
+    leadTransferee = null;
+    logger.log(
+        Level.INFO,
+        () -> "raft " + id + ": abandoned the transfer of leadership to " + was + ": " + why);
+  }
+
+  private void handleTimeoutNow(TimeoutNow t) {
+    if (!t.from().equals(lead)) {
+      stale(t, "it does not come from the leader, " + lead);
+      return;
+    }
+    if (!tracker.isVoter(id)) {
+      stale(t, id + " does not vote in " + tracker.membership());
+      return;
+    }
+    logger.log(Level.INFO, () -> "raft " + id + ": campaigning at once, as " + t.from() + " asks");
+    campaign(false, true);
+  }
+
+  // ---- reads --------------------------------------------------------------------------------
+
+  /**
+   * Thesis §6.4: a read at the commit index, once a round of heartbeats confirms this node still
+   * leads. On a follower, the request goes to the leader, whose answer becomes a {@link ReadState}
+   * here.
+   */
+  void readIndex(long requestId) {
+    if (role == Role.LEADER) {
+      readsWaiting.add(new PendingRead(id, requestId, 0, 0));
+    } else if (lead != null) {
+      send(new ReadIndex(id, lead, term, requestId));
+    } else {
+      throw new NotLeaderException(id, null);
+    }
+  }
+
+  /** Whether {@link #startReadRound} has reads to confirm. */
+  boolean hasReadsToStart() {
+    return role == Role.LEADER && !readsWaiting.isEmpty() && log.committed() >= noopIndex;
+  }
+
+  /**
+   * Starts one round of heartbeats for every read waiting (the batching of thesis §6.4): each read
+   * gets the commit index now, and is served once a quorum has answered a heartbeat sent after it.
+   * A new leader waits until its no-op is committed, so that its commit index is at least that of
+   * every earlier leader.
+   */
+  void startReadRound() {
+    if (!hasReadsToStart()) {
+      return;
+    }
+    readRound++;
+    for (PendingRead r : readsWaiting) {
+      readsInRound.addLast(new PendingRead(r.from(), r.id(), log.committed(), readRound));
+    }
+    readsWaiting.clear();
+    for (String peer : tracker.voters()) {
+      if (!peer.equals(id)) {
+        sendHeartbeat(peer);
+      }
+    }
+    advanceReads();
+  }
+
+  private void advanceReads() {
+    if (readsInRound.isEmpty()) {
+      return;
+    }
+    long confirmed =
+        Majority.jointCommittedIndex(
+            acks(tracker.membership().voters()), acks(tracker.membership().outgoingVoters()));
+    while (!readsInRound.isEmpty() && readsInRound.peekFirst().round() <= confirmed) {
+      PendingRead r = readsInRound.pollFirst();
+      if (r.from().equals(id)) {
+        readStates.add(new ReadState(r.id(), r.index()));
+      } else {
+        send(new ReadIndexResponse(id, r.from(), term, r.id(), r.index()));
+      }
+    }
+  }
+
+  private long[] acks(List<String> voters) {
+    long[] a = new long[voters.size()];
+    for (int i = 0; i < a.length; i++) {
+      String v = voters.get(i);
+      a[i] = v.equals(id) ? readRound : readAcks.getOrDefault(v, 0L);
+    }
+    return a;
   }
 
   /**
@@ -344,6 +702,12 @@ final class Raft {
       }
       case AppendEntriesResponse r -> becomeFollower(r.term(), null);
       case HeartbeatResponse r -> becomeFollower(r.term(), null);
+      case TimeoutNow t -> {
+        // from a leader of a term this node missed: follow it first, then obey
+        becomeFollower(t.term(), t.from());
+      }
+      case ReadIndex q -> becomeFollower(q.term(), null);
+      case ReadIndexResponse q -> becomeFollower(q.term(), q.from());
     }
     return true;
   }
@@ -369,6 +733,17 @@ final class Raft {
       case HeartbeatResponse r -> {
         // answers a message of an older term: nothing to do
       }
+      case TimeoutNow t -> {
+        // from a leader of an older term: nothing to do
+      }
+      case ReadIndex q -> {
+        // from a node behind the times; it will time out and ask again
+      }
+      case ReadIndexResponse q -> {
+        // a quorum confirmed that index after the request arrived: still a valid read index
+        readStates.add(new ReadState(q.id(), q.index()));
+        return;
+      }
       case RequestVoteResponse r -> {
         // answers an older election: nothing to do
       }
@@ -392,6 +767,9 @@ final class Raft {
       case AppendEntriesResponse r -> stale(r, "a follower expects no such message");
       case HeartbeatResponse r -> stale(r, "a follower expects no such message");
       case RequestVoteResponse r -> stale(r, "a follower expects no such message");
+      case TimeoutNow t -> handleTimeoutNow(t);
+      case ReadIndex q -> stale(q, "a follower does not serve read indexes");
+      case ReadIndexResponse q -> readStates.add(new ReadState(q.id(), q.index()));
     }
   }
 
@@ -403,6 +781,9 @@ final class Raft {
       case RequestVoteResponse r -> handleVoteResponse(r);
       case AppendEntriesResponse r -> stale(r, "a " + role + " expects no such message");
       case HeartbeatResponse r -> stale(r, "a " + role + " expects no such message");
+      case TimeoutNow t -> stale(t, "a " + role + " is campaigning already");
+      case ReadIndex q -> stale(q, "a " + role + " does not serve read indexes");
+      case ReadIndexResponse q -> readStates.add(new ReadState(q.id(), q.index()));
     }
   }
 
@@ -415,6 +796,9 @@ final class Raft {
       case AppendEntriesResponse r -> handleAppendResponse(r);
       case HeartbeatResponse r -> handleHeartbeatResponse(r);
       case RequestVoteResponse r -> stale(r, "a leader expects no such message");
+      case TimeoutNow t -> drop(t, "this node leads term " + term);
+      case ReadIndex q -> readsWaiting.add(new PendingRead(q.from(), q.id(), 0, 0));
+      case ReadIndexResponse q -> stale(q, "a leader expects no such message");
     }
   }
 
@@ -451,7 +835,9 @@ final class Raft {
     role = Role.LEADER;
     lead = id;
     // Raft §8: a no-op of the new term, so that entries of earlier terms can be committed.
-    appendEntries(List.of(new LogEntry(log.lastIndex() + 1, term, new byte[0])));
+    noopIndex = log.lastIndex() + 1;
+    leaseEpoch++;
+    appendEntries(List.of(new LogEntry(noopIndex, term, new byte[0])));
     logger.log(Level.INFO, () -> "raft " + id + ": became leader at term " + term);
     // Raft §5.2: the new leader sends AppendEntries at once, to establish its authority.
     bcastAppend();
@@ -468,6 +854,12 @@ final class Raft {
     // Raft §5.2: randomized election timeouts make split votes rare.
     randomizedElectionTimeout = config.electionTicks() + random.nextInt(config.electionTicks());
     tracker.reset(id, log.lastIndex());
+    leadTransferee = null;
+    transferStarted = false;
+    readsWaiting.clear();
+    readsInRound.clear();
+    readAcks.clear();
+    readRound = 0;
   }
 
   private String leaderText() {
@@ -482,10 +874,34 @@ final class Raft {
     // that does not vote in the configuration in force (a learner, or one removed) never does.
     if (electionElapsed >= randomizedElectionTimeout) {
       electionElapsed = 0;
-      if (tracker.isVoter(id)) {
-        campaign(config.preVote());
+      if (mayCampaign()) {
+        campaign(config.preVote(), false);
       }
     }
+  }
+
+  /**
+   * Whether this node may start elections: if it votes in the configuration in force, and also
+   * (thesis §4.2.2) if it voted in an earlier configuration while the latest, which leaves it out,
+   * is not committed yet, since the group may still need it (it then does not count its own vote).
+   * A learner that never voted, or a node whose removal is committed, never campaigns.
+   */
+  private boolean mayCampaign() {
+    if (tracker.isVoter(id)) {
+      return true;
+    }
+    if (membershipIndex <= log.committed()) {
+      return false;
+    }
+    if (base.membership().isVoter(id)) {
+      return true;
+    }
+    for (ConfigAt c : configs) {
+      if (c.membership().isVoter(id)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void tickHeartbeat() {
@@ -493,6 +909,10 @@ final class Raft {
     electionElapsed++;
     if (electionElapsed >= config.electionTicks()) {
       electionElapsed = 0;
+      if (leadTransferee != null) {
+        // Thesis §3.10: a transfer that has not finished within an election timeout is abandoned.
+        abortTransfer("not done within an election timeout");
+      }
       // Thesis §6.2: a leader that has not heard from a majority within an election timeout steps
       // down, so that clients can find the leader that has.
       if (config.checkQuorum()) {
@@ -515,14 +935,22 @@ final class Raft {
       heartbeatElapsed = 0;
       for (String peer : tracker.members()) {
         if (!peer.equals(id)) {
-          long commit = Math.min(tracker.progress(peer).match(), log.committed());
-          send(new Heartbeat(id, peer, term, commit));
+          sendHeartbeat(peer);
         }
       }
     }
   }
 
-  private void campaign(boolean preVote) {
+  /**
+   * Sends a heartbeat carrying the latest read round: an answer to it confirms every read of that
+   * round or earlier, since it was sent after them (so lost round heartbeats are made up for).
+   */
+  private void sendHeartbeat(String peer) {
+    long commit = Math.min(tracker.progress(peer).match(), log.committed());
+    send(new Heartbeat(id, peer, term, commit, readRound));
+  }
+
+  private void campaign(boolean preVote, boolean transfer) {
     long electionTerm;
     if (preVote) {
       becomePreCandidate();
@@ -540,7 +968,7 @@ final class Raft {
     long lastTerm = log.lastTerm();
     for (String peer : tracker.voters()) {
       if (!peer.equals(id)) {
-        send(new RequestVote(id, peer, electionTerm, lastIndex, lastTerm, preVote));
+        send(new RequestVote(id, peer, electionTerm, lastIndex, lastTerm, preVote, transfer));
       }
     }
   }
@@ -550,7 +978,7 @@ final class Raft {
    */
   private void wonElection() {
     if (role == Role.PRE_CANDIDATE) {
-      campaign(false);
+      campaign(false, false);
     } else {
       becomeLeader();
     }
@@ -561,8 +989,9 @@ final class Raft {
     // Thesis §4.2.3: with CheckQuorum, a node that heard from a leader within the minimum election
     // timeout neither updates its term nor grants its vote; with PreVote alone the lease covers
     // pre-votes only (thesis §9.6), since then only a candidate a majority agreed to asks for real.
+    // Thesis §3.10: an election a leadership transfer started is let through.
     boolean applies = v.preVote() ? config.preVote() || config.checkQuorum() : config.checkQuorum();
-    return applies && lead != null && electionElapsed < config.electionTicks();
+    return applies && !v.transfer() && lead != null && electionElapsed < config.electionTicks();
   }
 
   private void handleVoteRequest(RequestVote v) {
@@ -662,6 +1091,7 @@ final class Raft {
     long lastNew =
         log.maybeAppend(a.prevLogIndex(), a.prevLogTerm(), a.leaderCommit(), a.entries());
     if (lastNew >= 0) {
+      noteAppended(a.entries());
       send(new AppendEntriesResponse(id, a.from(), term, true, lastNew, 0, 0));
       return;
     }
@@ -695,7 +1125,7 @@ final class Raft {
     // Raft §5.2 and §5.3: a heartbeat is an AppendEntries without entries; its commit index is
     // capped at this follower's match, so it needs no consistency check.
     log.commitTo(h.commit());
-    send(new HeartbeatResponse(id, h.from(), term));
+    send(new HeartbeatResponse(id, h.from(), term, h.context()));
   }
 
   // ---- leaders ----------------------------------------------------------------------------
@@ -723,6 +1153,12 @@ final class Raft {
         maybeCommit();
       }
       sendAppends(r.from(), false);
+      if (role == Role.LEADER
+          && r.from().equals(leadTransferee)
+          && pr.match() == log.lastIndex()
+          && !transferStarted) {
+        sendTimeoutNow(r.from()); // thesis §3.10: the target is up to date
+      }
     } else {
       // Raft §5.3: after a rejection the leader retries from an earlier index; the follower's
       // hint lets it skip a whole conflicting term at once.
@@ -746,6 +1182,13 @@ final class Raft {
     }
     pr.recentActive(true);
     pr.heartbeatAnswered();
+    if (r.context() > 0 && tracker.isVoter(r.from())) {
+      readAcks.merge(r.from(), r.context(), Math::max);
+      advanceReads();
+    }
+    if (r.from().equals(leadTransferee) && pr.match() == log.lastIndex()) {
+      sendTimeoutNow(r.from()); // again, in case the first was lost
+    }
     // A follower behind the leader gets entries again (a lost AppendEntries is retried here).
     if (pr.match() < log.lastIndex()) {
       sendAppends(r.from(), true);
@@ -754,7 +1197,11 @@ final class Raft {
 
   private void appendEntries(List<LogEntry> entries) {
     log.append(entries);
-    tracker.progress(id).maybeUpdate(entries.get(entries.size() - 1).index());
+    Progress self = tracker.progress(id);
+    if (self != null) {
+      self.maybeUpdate(entries.get(entries.size() - 1).index());
+    }
+    noteAppended(entries);
     maybeCommit();
   }
 
@@ -763,6 +1210,33 @@ final class Raft {
     // Raft §5.4.2: count replicas only of entries from the leader's own term.
     if (index > log.committed() && log.term(index) == term) {
       log.commitTo(index);
+      afterCommit();
+    }
+  }
+
+  /** What a leader does when its commit index moves past a configuration entry. */
+  private void afterCommit() {
+    if (role != Role.LEADER || membershipIndex > log.committed() || log.committed() < noopIndex) {
+      return;
+    }
+    Membership now = tracker.membership();
+    if (now.isJoint()) {
+      // Thesis §4.3: once the joint configuration is committed, the leader moves to the new one.
+      Membership leave = new Membership(now.voters(), now.learners(), List.of());
+      long index = log.lastIndex() + 1;
+      appendEntries(List.of(LogEntry.membership(index, term, leave)));
+      bcastAppend();
+    } else if (!now.isVoter(id)) {
+      // Thesis §4.2.2: a leader not in the committed configuration steps down; it hands over to
+      // an up-to-date voter at once, rather than leaving the others to wait for a timeout.
+      for (String v : now.voters()) {
+        if (tracker.progress(v).match() == log.lastIndex()) {
+          send(new TimeoutNow(id, v, term));
+          break;
+        }
+      }
+      logger.log(Level.INFO, () -> "raft " + id + ": stepping down: not a voter in " + now);
+      becomeFollower(term, null);
     }
   }
 
@@ -787,7 +1261,8 @@ final class Raft {
 
   private boolean sendAppend(String to, boolean sendIfEmpty) {
     Progress pr = tracker.progress(to);
-    if (pr.isPaused()) {
+    // a change committed just now may have removed `to`, or made this leader step down
+    if (role != Role.LEADER || pr == null || pr.isPaused()) {
       return false;
     }
     long prevIndex = pr.next() - 1;

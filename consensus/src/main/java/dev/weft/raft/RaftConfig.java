@@ -38,6 +38,8 @@ import java.util.Set;
  *       pieces</td></tr>
  *   <tr><td>{@link #appliedIndex()}</td><td>0</td><td>on restart, the last index the state
  *       machine already holds; committed entries up to it are not emitted again</td></tr>
+ *   <tr><td>{@link #joining()}</td><td>false</td><td>the node joins a running group and need
+ *       not be among {@code voters} ({@link #withJoining})</td></tr>
  *   <tr><td>{@link #logger()}</td><td>{@code System.getLogger("dev.weft.raft")}</td><td>where
  *       role changes (INFO) and dropped messages (WARNING when malformed, DEBUG when merely stale)
  *       go</td></tr>
@@ -61,6 +63,8 @@ import java.util.Set;
  * @param maxCommittedSizePerReady the byte budget of committed entries per {@link Ready}
  * @param appliedIndex the index the state machine already holds, for a restarting node
  * @param logger where the node logs, or {@code null} for {@code System.getLogger(LOGGER_NAME)}
+ * @param joining whether this node joins a running group ({@link #withJoining}): then {@code
+ *     voters} names the group's voters and need not include {@code id}
  */
 public record RaftConfig(
     String id,
@@ -75,7 +79,8 @@ public record RaftConfig(
     long maxInflightBytes,
     long maxCommittedSizePerReady,
     long appliedIndex,
-    System.Logger logger) {
+    System.Logger logger,
+    boolean joining) {
   /** The logger's name when none is configured. */
   public static final String LOGGER_NAME = "dev.weft.raft";
 
@@ -100,9 +105,10 @@ public record RaftConfig(
    * @param maxCommittedSizePerReady the byte budget of committed entries per Ready, positive
    * @param appliedIndex the last applied index, zero or more
    * @param logger the logger, or {@code null} for the default
-   * @throws IllegalArgumentException if {@code voters} lacks {@code id} or has duplicates, if
-   *     {@code heartbeatTicks < 1} or {@code electionTicks <= heartbeatTicks}, if a size limit is
-   *     below 1, or if {@code appliedIndex} is negative
+   * @param joining whether the node joins a running group (then {@code voters} may lack {@code id})
+   * @throws IllegalArgumentException if {@code voters} lacks {@code id} (and the node is not
+   *     joining) or has duplicates, if {@code heartbeatTicks < 1} or {@code electionTicks <=
+   *     heartbeatTicks}, if a size limit is below 1, or if {@code appliedIndex} is negative
    * @throws NullPointerException if {@code id}, {@code voters} or a voter is null
    */
   public RaftConfig {
@@ -112,7 +118,7 @@ public record RaftConfig(
     if (distinct.size() != voters.size()) {
       throw new IllegalArgumentException("duplicate voters: " + voters);
     }
-    if (!distinct.contains(id)) {
+    if (!distinct.contains(id) && !joining) {
       throw new IllegalArgumentException("voters " + voters + " do not include " + id);
     }
     if (heartbeatTicks < 1 || electionTicks <= heartbeatTicks) {
@@ -136,6 +142,57 @@ public record RaftConfig(
     if (appliedIndex < 0) {
       throw new IllegalArgumentException("negative applied index: " + appliedIndex);
     }
+  }
+
+  /**
+   * Creates a config of a node in the bootstrap configuration (not {@linkplain #joining()
+   * joining}), with every other component given: the canonical form before the joining option.
+   *
+   * @param id this node's id
+   * @param voters the voting members, including {@code id}
+   * @param electionTicks the base election timeout
+   * @param heartbeatTicks the heartbeat interval
+   * @param randomSeed the seed
+   * @param preVote whether PreVote is on
+   * @param checkQuorum whether CheckQuorum is on
+   * @param maxSizePerMessage the byte budget per AppendEntries, positive
+   * @param maxInflightMessages the bound on messages in flight per follower, positive
+   * @param maxInflightBytes the bound on bytes in flight per follower, positive
+   * @param maxCommittedSizePerReady the byte budget of committed entries per Ready, positive
+   * @param appliedIndex the last applied index, zero or more
+   * @param logger the logger, or {@code null} for the default
+   * @throws IllegalArgumentException as the canonical constructor
+   * @throws NullPointerException as the canonical constructor
+   */
+  public RaftConfig(
+      String id,
+      List<String> voters,
+      int electionTicks,
+      int heartbeatTicks,
+      long randomSeed,
+      boolean preVote,
+      boolean checkQuorum,
+      long maxSizePerMessage,
+      int maxInflightMessages,
+      long maxInflightBytes,
+      long maxCommittedSizePerReady,
+      long appliedIndex,
+      System.Logger logger) {
+    this(
+        id,
+        voters,
+        electionTicks,
+        heartbeatTicks,
+        randomSeed,
+        preVote,
+        checkQuorum,
+        maxSizePerMessage,
+        maxInflightMessages,
+        maxInflightBytes,
+        maxCommittedSizePerReady,
+        appliedIndex,
+        logger,
+        false);
   }
 
   /**
@@ -168,7 +225,41 @@ public record RaftConfig(
         DEFAULT_MAX_INFLIGHT_BYTES,
         DEFAULT_MAX_COMMITTED_SIZE_PER_READY,
         0,
-        null);
+        null,
+        false);
+  }
+
+  /**
+   * Creates a config, with the default for every other option, for a node that joins a running
+   * group (see {@link #withJoining}): {@code voters} are the group's bootstrap voters, without
+   * {@code id}.
+   *
+   * @param id this node's id
+   * @param voters the group's bootstrap voters
+   * @param electionTicks the base election timeout
+   * @param heartbeatTicks the heartbeat interval
+   * @param randomSeed the seed
+   * @return the config
+   * @throws IllegalArgumentException if {@code voters} has duplicates or the timeouts are wrong
+   * @throws NullPointerException if {@code id}, {@code voters} or a voter is null
+   */
+  public static RaftConfig joining(
+      String id, List<String> voters, int electionTicks, int heartbeatTicks, long randomSeed) {
+    return new RaftConfig(
+        id,
+        voters,
+        electionTicks,
+        heartbeatTicks,
+        randomSeed,
+        true,
+        true,
+        DEFAULT_MAX_SIZE_PER_MESSAGE,
+        DEFAULT_MAX_INFLIGHT_MESSAGES,
+        DEFAULT_MAX_INFLIGHT_BYTES,
+        DEFAULT_MAX_COMMITTED_SIZE_PER_READY,
+        0,
+        null,
+        true);
   }
 
   /**
@@ -321,6 +412,21 @@ public record RaftConfig(
   }
 
   /**
+   * Returns a copy for a node that joins a running group: it starts outside the configuration
+   * ({@code voters} are the group's voters, without this node), never campaigns, and follows the
+   * leader that adds it (as a learner, {@link RaftNode#changeMembership}); from then on it uses the
+   * configuration in its log. Keep this option when such a node restarts.
+   *
+   * @param on whether the node joins a running group
+   * @return a new config
+   */
+  public RaftConfig withJoining(boolean on) {
+    Draft d = new Draft(this);
+    d.joining = on;
+    return d.build();
+  }
+
+  /**
    * A mutable copy of a config, changed by one {@code with...} method and rebuilt (and checked).
    */
   private static final class Draft {
@@ -337,6 +443,7 @@ public record RaftConfig(
     private long maxCommittedSizePerReady;
     private long appliedIndex;
     private System.Logger logger;
+    private boolean joining;
 
     Draft(RaftConfig c) {
       id = c.id;
@@ -352,6 +459,7 @@ public record RaftConfig(
       maxCommittedSizePerReady = c.maxCommittedSizePerReady;
       appliedIndex = c.appliedIndex;
       logger = c.logger;
+      joining = c.joining;
     }
 
     RaftConfig build() {
@@ -368,7 +476,8 @@ public record RaftConfig(
           maxInflightBytes,
           maxCommittedSizePerReady,
           appliedIndex,
-          logger);
+          logger,
+          joining);
     }
   }
 }

@@ -15,7 +15,9 @@ import java.util.Objects;
  *
  * <p>The kinds are those of Ongaro and Ousterhout's paper (AppendEntries and RequestVote with their
  * responses) plus etcd's separate heartbeat, which carries the commit index but no entries and
- * needs no consistency check, and the PreVote flag of Ongaro's thesis §9.6.
+ * needs no consistency check, and the PreVote flag of Ongaro's thesis §9.6; {@link TimeoutNow} for
+ * leadership transfer (thesis §3.10), and {@link ReadIndex} with its answer for reads served by
+ * followers (thesis §6.4).
  */
 public sealed interface RaftMessage {
   /**
@@ -157,14 +159,18 @@ public sealed interface RaftMessage {
 
   /**
    * Leader to follower: I am still the leader. Carries the commit index, capped at what the leader
-   * knows the follower holds, so a follower never commits an entry it might not have.
+   * knows the follower holds, so a follower never commits an entry it might not have, and a context
+   * the follower echoes: the leader's latest round of read confirmations (thesis §6.4), which the
+   * answer confirms.
    *
    * @param from the leader
    * @param to the follower
    * @param term the leader's term
    * @param commit the lesser of the leader's commit index and the follower's match index
+   * @param context the leader's read round when it sent this (0 for none), echoed in the answer
    */
-  record Heartbeat(String from, String to, long term, long commit) implements RaftMessage {
+  record Heartbeat(String from, String to, long term, long commit, long context)
+      implements RaftMessage {
     /**
      * Checks for nulls.
      *
@@ -172,6 +178,7 @@ public sealed interface RaftMessage {
      * @param to the follower
      * @param term the leader's term
      * @param commit the commit index the follower may adopt
+     * @param context the read round to echo
      * @throws NullPointerException if an id is null
      */
     public Heartbeat {
@@ -179,27 +186,52 @@ public sealed interface RaftMessage {
       Objects.requireNonNull(to, "to");
     }
 
+    /**
+     * Creates a heartbeat of no read round.
+     *
+     * @param from the leader
+     * @param to the follower
+     * @param term the leader's term
+     * @param commit the commit index the follower may adopt
+     * @throws NullPointerException if an id is null
+     */
+    public Heartbeat(String from, String to, long term, long commit) {
+      this(from, to, term, commit, 0);
+    }
+
     @Override
     public String toString() {
-      return "Heartbeat[" + from + "->" + to + " t" + term + " commit=" + commit + "]";
+      return "Heartbeat["
+          + from
+          + "->"
+          + to
+          + " t"
+          + term
+          + " commit="
+          + commit
+          + (context == 0 ? "" : " read=" + context)
+          + "]";
     }
   }
 
   /**
    * Follower to leader: the answer to a {@link Heartbeat}; tells the leader the follower is
-   * reachable (CheckQuorum) and lets it resume replication to a follower that was paused.
+   * reachable (CheckQuorum), lets it resume replication to a follower that was paused, and confirms
+   * the read round the heartbeat carried.
    *
    * @param from the follower
    * @param to the leader
    * @param term the follower's term
+   * @param context the heartbeat's context, echoed
    */
-  record HeartbeatResponse(String from, String to, long term) implements RaftMessage {
+  record HeartbeatResponse(String from, String to, long term, long context) implements RaftMessage {
     /**
      * Checks for nulls.
      *
      * @param from the follower
      * @param to the leader
      * @param term the follower's term
+     * @param context the heartbeat's context
      * @throws NullPointerException if an id is null
      */
     public HeartbeatResponse {
@@ -207,9 +239,28 @@ public sealed interface RaftMessage {
       Objects.requireNonNull(to, "to");
     }
 
+    /**
+     * Creates an answer to a heartbeat of no read round.
+     *
+     * @param from the follower
+     * @param to the leader
+     * @param term the follower's term
+     * @throws NullPointerException if an id is null
+     */
+    public HeartbeatResponse(String from, String to, long term) {
+      this(from, to, term, 0);
+    }
+
     @Override
     public String toString() {
-      return "HeartbeatResponse[" + from + "->" + to + " t" + term + "]";
+      return "HeartbeatResponse["
+          + from
+          + "->"
+          + to
+          + " t"
+          + term
+          + (context == 0 ? "" : " read=" + context)
+          + "]";
     }
   }
 
@@ -217,6 +268,8 @@ public sealed interface RaftMessage {
    * Candidate to voter: vote for me in {@code term} (Raft §5.2), or, with {@code preVote}, would
    * you vote for me if I started an election in {@code term} (thesis §9.6)? A pre-vote request
    * carries the term the candidate would use, one more than its own, and changes no one's term.
+   * With {@code transfer}, the candidate campaigns because the leader told it to ({@link
+   * TimeoutNow}, thesis §3.10), and voters disregard the leader lease (thesis §4.2.3) for it.
    *
    * @param from the candidate
    * @param to the voter
@@ -224,9 +277,16 @@ public sealed interface RaftMessage {
    * @param lastLogIndex the index of the candidate's last entry
    * @param lastLogTerm the term of the candidate's last entry
    * @param preVote true for a pre-vote request
+   * @param transfer true for an election that a leadership transfer started
    */
   record RequestVote(
-      String from, String to, long term, long lastLogIndex, long lastLogTerm, boolean preVote)
+      String from,
+      String to,
+      long term,
+      long lastLogIndex,
+      long lastLogTerm,
+      boolean preVote,
+      boolean transfer)
       implements RaftMessage {
     /**
      * Checks for nulls.
@@ -237,11 +297,28 @@ public sealed interface RaftMessage {
      * @param lastLogIndex the index of the candidate's last entry
      * @param lastLogTerm the term of the candidate's last entry
      * @param preVote true for a pre-vote request
+     * @param transfer true for an election a leadership transfer started
      * @throws NullPointerException if an id is null
      */
     public RequestVote {
       Objects.requireNonNull(from, "from");
       Objects.requireNonNull(to, "to");
+    }
+
+    /**
+     * Creates a request of an ordinary election (no leadership transfer).
+     *
+     * @param from the candidate
+     * @param to the voter
+     * @param term the election's term
+     * @param lastLogIndex the index of the candidate's last entry
+     * @param lastLogTerm the term of the candidate's last entry
+     * @param preVote true for a pre-vote request
+     * @throws NullPointerException if an id is null
+     */
+    public RequestVote(
+        String from, String to, long term, long lastLogIndex, long lastLogTerm, boolean preVote) {
+      this(from, to, term, lastLogIndex, lastLogTerm, preVote, false);
     }
 
     @Override
@@ -256,6 +333,7 @@ public sealed interface RaftMessage {
           + lastLogIndex
           + "/"
           + lastLogTerm
+          + (transfer ? " transfer" : "")
           + "]";
     }
   }
@@ -296,6 +374,110 @@ public sealed interface RaftMessage {
           + " t"
           + term
           + (granted ? " granted" : " refused")
+          + "]";
+    }
+  }
+
+  /**
+   * Leader to follower: campaign now, without waiting for an election timeout and without a
+   * pre-vote (thesis §3.10, leadership transfer). The leader sends it once the follower's log holds
+   * every entry of the leader's; the follower's vote requests then carry {@link
+   * RequestVote#transfer()}.
+   *
+   * @param from the leader
+   * @param to the chosen follower
+   * @param term the leader's term
+   */
+  record TimeoutNow(String from, String to, long term) implements RaftMessage {
+    /**
+     * Checks for nulls.
+     *
+     * @param from the leader
+     * @param to the chosen follower
+     * @param term the leader's term
+     * @throws NullPointerException if an id is null
+     */
+    public TimeoutNow {
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(to, "to");
+    }
+
+    @Override
+    public String toString() {
+      return "TimeoutNow[" + from + "->" + to + " t" + term + "]";
+    }
+  }
+
+  /**
+   * Follower to leader: tell me an index at which I may serve a linearizable read (thesis §6.4,
+   * follower reads). The leader confirms its leadership with a round of heartbeats and answers with
+   * its commit index as of this request's arrival.
+   *
+   * @param from the follower (or learner)
+   * @param to the leader it knows of
+   * @param term the follower's term
+   * @param id the follower's number for this request, echoed in the answer
+   */
+  record ReadIndex(String from, String to, long term, long id) implements RaftMessage {
+    /**
+     * Checks for nulls.
+     *
+     * @param from the follower
+     * @param to the leader
+     * @param term the follower's term
+     * @param id the request's number
+     * @throws NullPointerException if an id is null
+     */
+    public ReadIndex {
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(to, "to");
+    }
+
+    @Override
+    public String toString() {
+      return "ReadIndex[" + from + "->" + to + " t" + term + " #" + id + "]";
+    }
+  }
+
+  /**
+   * Leader to follower: the answer to a {@link ReadIndex}. Once the follower has applied {@code
+   * index}, a read of its state machine reflects every write completed before the request was sent.
+   *
+   * @param from the leader
+   * @param to the follower
+   * @param term the leader's term
+   * @param id the request's number
+   * @param index the leader's commit index, confirmed by a quorum after the request arrived
+   */
+  record ReadIndexResponse(String from, String to, long term, long id, long index)
+      implements RaftMessage {
+    /**
+     * Checks for nulls.
+     *
+     * @param from the leader
+     * @param to the follower
+     * @param term the leader's term
+     * @param id the request's number
+     * @param index the read index
+     * @throws NullPointerException if an id is null
+     */
+    public ReadIndexResponse {
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(to, "to");
+    }
+
+    @Override
+    public String toString() {
+      return "ReadIndexResponse["
+          + from
+          + "->"
+          + to
+          + " t"
+          + term
+          + " #"
+          + id
+          + " index="
+          + index
           + "]";
     }
   }

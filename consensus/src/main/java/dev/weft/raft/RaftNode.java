@@ -159,6 +159,7 @@ public final class RaftNode {
       return false;
     }
     return raft.log.hasUnstableEntries()
+        || raft.hasReadsToStart()
         || !raft.hardState().equals(lastHardState)
         || !raft.outbox.isEmpty()
         || raft.log.hasNextCommittedEntries();
@@ -176,6 +177,7 @@ public final class RaftNode {
     if (outstanding != null) {
       throw new IllegalStateException("advance(...) the previous Ready first");
     }
+    raft.startReadRound();
     HardState hs = raft.hardState();
     List<RaftMessage> messages = new ArrayList<>(raft.outbox);
     raft.outbox.clear();
@@ -230,8 +232,8 @@ public final class RaftNode {
 
   /**
    * Returns the group's configuration as this node uses it now: that of the last {@linkplain
-   * LogEntry.Kind#MEMBERSHIP membership entry} it has applied, or, before any, the voters of its
-   * {@link RaftConfig}. Membership changes are not offered yet; this is what they will change.
+   * LogEntry.Kind#MEMBERSHIP membership entry} in its log, committed or not (thesis §4.1), or,
+   * before any, the voters of its {@link RaftConfig} (or of its snapshot's configuration).
    *
    * @return the configuration in force
    */
@@ -239,7 +241,124 @@ public final class RaftNode {
     return raft.membership();
   }
 
-  /** Appends a membership entry on the leader (a test hook until membership changes land). */
+  /**
+   * Returns the index of the entry that carries {@link #membership()}; 0 for the bootstrap
+   * configuration. The change is committed once {@link RaftStatus#commitIndex()} reaches it.
+   *
+   * @return the index
+   */
+  public long membershipIndex() {
+    return raft.membershipIndex();
+  }
+
+  /**
+   * Proposes a new configuration, on the leader, with the rules that keep membership changes safe
+   * (see the README and ADR 55): one change at a time, once the leader has committed an entry of
+   * its term; new voters only from learners that hold every committed entry; a change of one voter
+   * as one entry (thesis §4.1), any other through a joint configuration (thesis §4.3) that the
+   * leader leaves by itself once it is committed. {@link Membership#withLearner}, {@link
+   * Membership#promote}, {@link Membership#without} and {@link Membership#replace} make {@code
+   * next} from {@link #membership()}. The new configuration takes effect on each node when it
+   * appends the entry; a leader that is not a voter in it steps down once it is committed.
+   *
+   * @param next the configuration to reach; not joint
+   * @return the index of the (first) configuration entry
+   * @throws NotLeaderException if this node is not the leader
+   * @throws MembershipChangeException if a change cannot be made now (the message says why)
+   * @throws TransferInProgressException while leadership is being transferred
+   * @throws IllegalArgumentException if {@code next} is joint, is the configuration in force, or
+   *     demotes a voter to learner along with another change of voters
+   * @throws NullPointerException if {@code next} is null
+   */
+  public long changeMembership(Membership next) {
+    return raft.changeMembership(Objects.requireNonNull(next, "next"));
+  }
+
+  /**
+   * Tells whether a learner holds every committed entry, so that it may be promoted (on the leader;
+   * false elsewhere or for a non-member).
+   *
+   * @param learner a member's id
+   * @return true if the leader knows it holds up to the commit index
+   * @throws NullPointerException if {@code learner} is null
+   */
+  public boolean isCaughtUp(String learner) {
+    Objects.requireNonNull(learner, "learner");
+    return raft.isCaughtUp(learner);
+  }
+
+  /**
+   * Hands leadership to another voter (thesis §3.10): the leader stops taking proposals ({@link
+   * TransferInProgressException}), brings the target's log up to date, then tells it to campaign at
+   * once (TimeoutNow, skipping the pre-vote and passing the other voters' leader lease). If the
+   * target does not lead within an election timeout, the transfer is abandoned and proposals are
+   * taken again. Watch {@link #status()} for the outcome.
+   *
+   * @param target the voter to hand over to, or {@code null} for the voter with the most of the log
+   * @return the target chosen
+   * @throws NotLeaderException if this node is not the leader
+   * @throws IllegalArgumentException if the target is this node or not a voter, or there is no
+   *     other voter
+   */
+  public String transferLeadership(String target) {
+    return raft.transferLeadership(target);
+  }
+
+  /**
+   * Returns the voter leadership is being handed to, while a transfer runs on this leader.
+   *
+   * @return its id, or null
+   */
+  public String leadTransferee() {
+    return raft.transferee();
+  }
+
+  /**
+   * Asks for a linearizable read without a log entry (ReadIndex, thesis §6.4). On the leader, the
+   * read gets the commit index and is confirmed by the next round of heartbeats (one round for all
+   * the reads asked for between two {@link #ready()} calls); on a follower or learner, the request
+   * goes to the leader, which answers with such an index. Either way a {@link ReadState} with
+   * {@code id} appears in {@link #readStates()}; once the application has applied its index, it may
+   * serve the read from its state machine. A request can be lost (leadership changes, a lost
+   * message): the application times it out.
+   *
+   * @param id the application's number for this request, echoed in the read state
+   * @throws NotLeaderException if this node knows of no leader
+   */
+  public void readIndex(long id) {
+    raft.readIndex(id);
+  }
+
+  /**
+   * Takes the read requests confirmed since the last call.
+   *
+   * @return the read states, oldest first; empty if none
+   */
+  public List<ReadState> readStates() {
+    if (raft.readStates.isEmpty()) {
+      return List.of();
+    }
+    List<ReadState> out = List.copyOf(raft.readStates);
+    raft.readStates.clear();
+    return out;
+  }
+
+  /**
+   * A number for lease reads (thesis §6.4.1), which a driver pairs with a monotonic clock: -1
+   * unless this node leads with CheckQuorum on, has committed its no-op and is not transferring
+   * leadership; otherwise a value that changes with every new term, configuration change and
+   * leadership transfer. A driver that saw a read confirmed (a {@link ReadState} of its own) for a
+   * request made at time {@code t}, with this value {@code e}, may serve reads at its commit index
+   * without a round of heartbeats while this value is still {@code e} and its clock reads less than
+   * {@code t} plus the lease (see ADR 56 for the lease and the clock assumptions).
+   *
+   * @return the lease epoch, or -1
+   */
+  public long leaseEpoch() {
+    return raft.leaseEpoch();
+  }
+
+  /** Appends a membership entry on the leader without the rules of changeMembership (tests). */
   long proposeMembership(Membership membership) {
     return raft.proposeMembership(Objects.requireNonNull(membership, "membership"));
   }

@@ -163,16 +163,37 @@ final class Cluster {
    * @param options adjusts each node's config (from election 10 ticks, heartbeat 1)
    */
   Cluster(int n, long seed, Supplier<Link> links, Function<RaftConfig, RaftConfig> options) {
+    this(n, 0, seed, links, options);
+  }
+
+  /**
+   * Creates a cluster of {@code n} voters and {@code spares} nodes that start outside the
+   * configuration ({@link RaftConfig#withJoining}), ready to be added: {@code n1 .. nn} vote, the
+   * spares are named on from {@code n(n+1)}.
+   */
+  Cluster(
+      int n,
+      int spares,
+      long seed,
+      Supplier<Link> links,
+      Function<RaftConfig, RaftConfig> options) {
     this.sim = new Simulation(seed);
     sim.keepTrace(Boolean.getBoolean(TRACE_PROPERTY));
     this.net = new SimNetwork<>(sim);
     List<String> names = new ArrayList<>();
-    for (int i = 1; i <= n; i++) {
+    for (int i = 1; i <= n + spares; i++) {
       names.add("n" + i);
     }
     this.ids = List.copyOf(names);
+    List<String> voters = List.copyOf(names.subList(0, n));
     System.Logger quiet = QuietLogger.INSTANCE;
-    this.configs = id -> options.apply(new RaftConfig(id, ids, 10, 1, 0).withLogger(quiet));
+    this.configs =
+        id ->
+            options.apply(
+                (voters.contains(id)
+                        ? new RaftConfig(id, voters, 10, 1, 0)
+                        : RaftConfig.joining(id, voters, 10, 1, 0))
+                    .withLogger(quiet));
     for (String id : ids) {
       Member m = new Member(id);
       members.put(id, m);
@@ -277,18 +298,20 @@ final class Cluster {
         continue;
       }
       long term = m.status().term();
-      int followers = 0;
-      for (Member f : members.values()) {
-        if (!f.isUp()) {
-          continue;
-        }
-        RaftStatus s = f.status();
-        boolean reachable = f == m || (!net.isBlocked(m.id, f.id) && !net.isBlocked(f.id, m.id));
-        if (reachable && s.term() == term && m.id.equals(s.leader())) {
-          followers++;
+      List<String> voters = m.node().membership().voters();
+      int voting = 0;
+      for (String v : voters) {
+        Member f = members.get(v);
+        boolean reachable = f == m || (!net.isBlocked(m.id, v) && !net.isBlocked(v, m.id));
+        if (f != null
+            && f.isUp()
+            && reachable
+            && f.status().term() == term
+            && m.id.equals(f.status().leader())) {
+          voting++;
         }
       }
-      if (followers > ids.size() / 2) {
+      if (voting > voters.size() / 2) {
         return m.id;
       }
     }
@@ -379,9 +402,13 @@ final class Cluster {
   long propose(String command) {
     for (Member m : members.values()) {
       if (m.isUp() && m.status().role() == Role.LEADER) {
-        long index = m.node().propose(bytes(command));
-        m.drain();
-        return index;
+        try {
+          long index = m.node().propose(bytes(command));
+          m.drain();
+          return index;
+        } catch (TransferInProgressException e) {
+          return -1; // leadership is moving: a client would retry
+        }
       }
     }
     return -1;
@@ -429,7 +456,11 @@ final class Cluster {
       for (int k = 0; k < ids.size(); k++) {
         Member m = members.get(ids.get((start + k) % ids.size()));
         if (m.isUp() && m.status().role() == Role.LEADER) {
-          index = m.node().propose(bytes(command));
+          try {
+            index = m.node().propose(bytes(command));
+          } catch (TransferInProgressException e) {
+            continue; // leadership is moving: try another, or later
+          }
           m.drain();
           break;
         }

@@ -78,21 +78,45 @@ class MembershipTest {
     assertFalse(m.equals(new LogEntry(3, 2, m.data())), "the kind is part of the value");
   }
 
-  // Thesis §4.1 (as etcd applies it): a configuration takes effect when its entry is applied.
+  // Thesis §4.1: a node uses the latest configuration in its log, committed or not, and rolls back
+  // to the previous one if that entry is truncated away.
   @Test
-  void aFollowerUsesAMembershipOnceItsEntryIsApplied() {
+  void aFollowerUsesAMembershipOnceItsEntryIsAppendedAndRollsBackIfItIsReplaced() {
     TestNode a = TestNode.create("a", ABC);
     Membership abcd = Membership.of(List.of("a", "b", "c", "d"));
     List<LogEntry> entries =
         List.of(new LogEntry(1, 1, new byte[] {1}), LogEntry.membership(2, 1, abcd));
     a.step(new AppendEntries("b", "a", 1, 0, 0, entries, 1));
     a.drain();
-    assertEquals(Membership.of(ABC), a.node.membership(), "not committed yet");
-    a.step(new Heartbeat("b", "a", 1, 2));
+    assertEquals(abcd, a.node.membership(), "in force once appended, before it commits");
+    assertEquals(2, a.node.membershipIndex());
+    // a leader of term 2 replaces index 2 with a command: the configuration goes with it
+    a.step(new AppendEntries("c", "a", 2, 1, 1, List.of(new LogEntry(2, 2, new byte[] {2})), 1));
     a.drain();
-    assertEquals(abcd, a.node.membership());
+    assertEquals(Membership.of(ABC), a.node.membership());
+    assertEquals(0, a.node.membershipIndex());
     assertEquals(
         List.of(1L), a.applied.stream().filter(LogEntry::isCommand).map(LogEntry::index).toList());
+  }
+
+  // A delayed AppendEntries whose entries all match truncates nothing: the configuration of a
+  // later entry stays in force.
+  @Test
+  void aStaleShorterAppendDoesNotRollTheMembershipBack() {
+    TestNode a = TestNode.create("a", ABC);
+    Membership ab = Membership.of(List.of("a", "b"));
+    List<LogEntry> all =
+        List.of(
+            new LogEntry(1, 1, new byte[] {1}),
+            new LogEntry(2, 1, new byte[] {2}),
+            LogEntry.membership(3, 1, ab));
+    a.step(new AppendEntries("b", "a", 1, 0, 0, all, 0));
+    a.drain();
+    assertEquals(ab, a.node.membership());
+    a.step(new AppendEntries("b", "a", 1, 0, 0, all.subList(0, 2), 0));
+    a.drain();
+    assertEquals(ab, a.node.membership(), "entries 1 and 2 matched; entry 3 is still there");
+    assertEquals(3, a.node.membershipIndex());
   }
 
   @Test
@@ -105,13 +129,18 @@ class MembershipTest {
     for (int i = 2; i <= 600; i++) {
       log.add(new LogEntry(i, 1, new byte[] {(byte) i}));
     }
-    log.add(LogEntry.membership(601, 1, abde)); // not committed
     storage.append(log);
     storage.setHardState(new HardState(1, null, 600));
     RaftNode node =
         RaftNode.start(
             new RaftConfig("a", ABC, 10, 1, 0).withLogger(QuietLogger.INSTANCE), storage);
     assertEquals(abd, node.membership(), "found 600 entries back, past a chunk boundary");
+    storage.append(List.of(LogEntry.membership(601, 1, abde))); // not committed
+    node =
+        RaftNode.start(
+            new RaftConfig("a", ABC, 10, 1, 0).withLogger(QuietLogger.INSTANCE), storage);
+    assertEquals(abde, node.membership(), "the latest in the log, committed or not");
+    assertEquals(601, node.membershipIndex());
   }
 
   /** A leader of term 1 over a, b, c whose no-op (index 1) b has acknowledged. */
@@ -125,14 +154,14 @@ class MembershipTest {
   }
 
   @Test
-  void aLeaderCountsQuorumsInTheMembershipItApplied() {
+  void aLeaderCountsQuorumsInTheMembershipItAppended() {
     TestNode a = leader();
     Membership ab = Membership.of(List.of("a", "b"));
     long index = a.node.proposeMembership(ab);
     a.drain();
     a.step(new AppendEntriesResponse("b", "a", 1, true, index, 0, 0));
     a.drain();
-    assertEquals(ab, a.node.membership(), "committed under a, b, c with b; applied");
+    assertEquals(ab, a.node.membership(), "in force since appended; committed with b");
     long next = a.node.propose(new byte[] {7});
     a.drain();
     a.step(new AppendEntriesResponse("c", "a", 1, true, next, 0, 0));

@@ -4,8 +4,11 @@ import dev.weft.raft.RaftMessage.AppendEntries;
 import dev.weft.raft.RaftMessage.AppendEntriesResponse;
 import dev.weft.raft.RaftMessage.Heartbeat;
 import dev.weft.raft.RaftMessage.HeartbeatResponse;
+import dev.weft.raft.RaftMessage.ReadIndex;
+import dev.weft.raft.RaftMessage.ReadIndexResponse;
 import dev.weft.raft.RaftMessage.RequestVote;
 import dev.weft.raft.RaftMessage.RequestVoteResponse;
+import dev.weft.raft.RaftMessage.TimeoutNow;
 import dev.weft.testkit.sim.Corrupter;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -45,6 +48,10 @@ final class RaftCorrupter implements Corrupter<RaftMessage> {
                   v.from(), v.to(), v.term(), v.lastLogIndex() + 1, v.term() + 1, v.preVote());
       case RequestVoteResponse v ->
           new RequestVoteResponse(v.from(), v.to(), -1, v.granted(), v.preVote());
+      case TimeoutNow t -> new TimeoutNow(t.from(), t.to(), -1);
+      case ReadIndex q -> new ReadIndex(q.from(), q.to(), -1 - r.nextInt(3), q.id());
+      case ReadIndexResponse q ->
+          new ReadIndexResponse(q.from(), q.to(), q.term(), q.id(), -1 - r.nextInt(3));
     };
   }
 

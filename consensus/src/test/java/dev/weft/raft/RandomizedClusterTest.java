@@ -9,8 +9,10 @@ import dev.weft.testkit.sim.Links;
 import dev.weft.testkit.sim.Seeds;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -55,6 +57,10 @@ class RandomizedClusterTest {
     long malformedDropped;
     long committed;
     long messagesDropped;
+    long changes;
+    long jointChanges;
+    long transfers;
+    long refused;
   }
 
   /**
@@ -95,7 +101,8 @@ class RandomizedClusterTest {
         "randomized simulation: %,d seeds in %,d ms; %,d events checked, %,d units of virtual"
             + " time, %,d leaders, %,d crashes (%,d crash-stops), %,d partitions, %,d omission"
             + " faults, %,d corruption periods, %,d malformed messages dropped, %,d messages"
-            + " dropped by the network, %,d entries committed%n",
+            + " dropped by the network, %,d entries committed; %,d membership changes proposed"
+            + " (%,d joint), %,d leadership transfers, %,d changes or transfers refused%n",
         totals.ran,
         totals.wallNanos / 1_000_000,
         totals.events,
@@ -108,7 +115,11 @@ class RandomizedClusterTest {
         totals.corruptions,
         totals.malformedDropped,
         totals.messagesDropped,
-        totals.committed);
+        totals.committed,
+        totals.changes,
+        totals.jointChanges,
+        totals.transfers,
+        totals.refused);
     assertEquals(totals.ran, totals.seeds);
     if (!replay && totals.ran >= 100) {
       assertTrue(totals.malformedDropped > 0, "corruption never reached a node");
@@ -116,6 +127,8 @@ class RandomizedClusterTest {
       assertTrue(totals.stops > 0, "no crash-stop");
       assertTrue(totals.partitions > 0, "no partition");
       assertTrue(totals.omissions > 0, "no omission");
+      assertTrue(totals.changes > 0 && totals.jointChanges > 0, "no membership change");
+      assertTrue(totals.transfers > 0, "no leadership transfer");
     }
   }
 
@@ -168,6 +181,7 @@ class RandomizedClusterTest {
     Cluster c =
         new Cluster(
             n,
+            SPARES,
             seed,
             links,
             cfg ->
@@ -184,15 +198,94 @@ class RandomizedClusterTest {
     }
   }
 
+  /** Nodes that start outside the configuration, for membership changes to add. */
+  static final int SPARES = 2;
+
+  /** Whether every configuration some node uses keeps a majority of live voters. */
+  private static boolean liveMajorities(Cluster c, Membership extra, Set<String> stopped) {
+    List<Membership> configs = new ArrayList<>();
+    for (Cluster.Member m : c.members()) {
+      if (m.node() != null) {
+        configs.add(m.node().membership());
+      }
+    }
+    if (extra != null) {
+      configs.add(extra);
+    }
+    for (Membership m : configs) {
+      for (List<String> half : List.of(m.voters(), m.outgoingVoters())) {
+        int live = 0;
+        for (String v : half) {
+          if (!stopped.contains(v)) {
+            live++;
+          }
+        }
+        if (!half.isEmpty() && live <= half.size() / 2) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A membership change or a leadership transfer at the current leader, drawn at random; refusals
+   * (a change in progress, a learner not caught up, a joint configuration) are counted.
+   */
+  private static void reconfigure(Random r, Cluster c, Set<String> stopped, Totals totals) {
+    String leader = c.leader();
+    if (leader == null) {
+      return;
+    }
+    RaftNode node = c.member(leader).node();
+    Membership m = node.membership();
+    List<String> ids = c.ids();
+    String id = ids.get(r.nextInt(ids.size()));
+    Membership next = null;
+    try {
+      switch (r.nextInt(5)) {
+        case 0 -> next = stopped.contains(id) ? null : m.withLearner(id);
+        case 1 -> next = m.promote(id);
+        case 2 -> next = m.without(id);
+        case 3 -> {
+          List<String> learners = m.learners();
+          next =
+              learners.isEmpty()
+                  ? null
+                  : m.replace(
+                      m.voters().get(r.nextInt(m.voters().size())),
+                      learners.get(r.nextInt(learners.size())));
+        }
+        default -> {
+          node.transferLeadership(r.nextBoolean() ? null : id);
+          totals.transfers++;
+        }
+      }
+      if (next != null && liveMajorities(c, next, stopped)) {
+        node.changeMembership(next);
+        totals.changes++;
+        if (node.membership().isJoint()) {
+          totals.jointChanges++;
+        }
+      }
+    } catch (MembershipChangeException | TransferInProgressException | IllegalArgumentException e) {
+      totals.refused++;
+    }
+    c.member(leader).drain();
+  }
+
   private static void exercise(
       long seed, Random r, Cluster c, int n, long maxLatency, Totals totals) {
     List<String> ids = c.ids();
-    int stopped = 0;
+    Set<String> stopped = new HashSet<>();
     int next = 0;
     int rounds = 20 + r.nextInt(20);
     for (int round = 0; round < rounds; round++) {
       int action = r.nextInt(100);
-      String victim = ids.get(r.nextInt(n));
+      String victim = ids.get(r.nextInt(ids.size()));
+      if (r.nextInt(3) == 0) {
+        reconfigure(r, c, stopped, totals);
+      }
       if (action < 35) {
         for (int k = r.nextInt(4); k >= 0; k--) {
           c.propose("s" + seed + "-" + next++);
@@ -218,9 +311,9 @@ class RandomizedClusterTest {
           c.restart(victim);
         }
       } else if (action < 74) {
-        if (stopped < (n - 1) / 2 && !c.net.isStopped(victim)) {
+        if (!c.net.isStopped(victim) && liveMajorities(c, null, with(stopped, victim))) {
           c.stop(victim);
-          stopped++;
+          stopped.add(victim);
           totals.stops++;
           totals.crashes++;
         }
@@ -254,21 +347,25 @@ class RandomizedClusterTest {
       c.net.receiveOmission(id, 0);
     }
     c.setLinks(() -> Links.reordering(1, maxLatency));
-    int live = 0;
     for (String id : ids) {
       if (!c.net.isStopped(id)) {
-        live++;
         if (!c.member(id).isUp()) {
           c.restart(id);
         }
       }
     }
-    long index = c.one("final-" + seed, live, true);
+    // Each live member of the final configuration must apply one more command.
+    long index = c.one("final-" + seed, 1, true);
     c.tickUntil(
         new Cluster.Probe<Boolean>() {
           @Override
           public Boolean get() {
-            for (Cluster.Member m : c.members()) {
+            String leader = c.stableLeader();
+            if (leader == null) {
+              return null;
+            }
+            for (String id : c.member(leader).node().membership().members()) {
+              Cluster.Member m = c.member(id);
               if (m.isUp() && m.applied().size() < index) {
                 return null;
               }
@@ -278,7 +375,7 @@ class RandomizedClusterTest {
 
           @Override
           public String toString() {
-            return "every live node applying index " + index;
+            return "every live member applying index " + index;
           }
         });
     checkLogsMatch(c);
@@ -292,6 +389,12 @@ class RandomizedClusterTest {
     for (Cluster.Member m : c.members()) {
       totals.malformedDropped += m.malformedSeen();
     }
+  }
+
+  private static Set<String> with(Set<String> set, String one) {
+    Set<String> out = new HashSet<>(set);
+    out.add(one);
+    return out;
   }
 
   /** Log matching, checked directly at the end: equal (index, term) means equal prefixes. */

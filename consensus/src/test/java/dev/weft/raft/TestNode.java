@@ -101,8 +101,10 @@ final class TestNode {
     node.step(m);
   }
 
+  /** The node's status without its configuration (see {@link RaftNode#membership()}). */
   RaftStatus status() {
-    return node.status();
+    RaftStatus s = node.status();
+    return new RaftStatus(s.id(), s.term(), s.role(), s.leader(), s.commitIndex(), s.lastIndex());
   }
 
   /** Ticks until the node starts a (pre-)election; fails if it does not within 2 timeouts. */

@@ -116,20 +116,26 @@ final class EnvelopeCodec {
                   .setHintIndex(r.hintIndex())
                   .setHintTerm(r.hintTerm()));
       case RaftMessage.Heartbeat h ->
-          f.setHeartbeat(Wire.Heartbeat.newBuilder().setCommit(h.commit()));
+          f.setHeartbeat(Wire.Heartbeat.newBuilder().setCommit(h.commit()).setContext(h.context()));
       case RaftMessage.HeartbeatResponse h ->
-          f.setHeartbeatResponse(Wire.HeartbeatResponse.getDefaultInstance());
+          f.setHeartbeatResponse(Wire.HeartbeatResponse.newBuilder().setContext(h.context()));
       case RaftMessage.RequestVote v ->
           f.setRequestVote(
               Wire.RequestVote.newBuilder()
                   .setLastLogIndex(v.lastLogIndex())
                   .setLastLogTerm(v.lastLogTerm())
-                  .setPreVote(v.preVote()));
+                  .setPreVote(v.preVote())
+                  .setTransfer(v.transfer()));
       case RaftMessage.RequestVoteResponse v ->
           f.setRequestVoteResponse(
               Wire.RequestVoteResponse.newBuilder()
                   .setGranted(v.granted())
                   .setPreVote(v.preVote()));
+      case RaftMessage.TimeoutNow t -> f.setTimeoutNow(Wire.TimeoutNow.getDefaultInstance());
+      case RaftMessage.ReadIndex q -> f.setReadIndex(Wire.ReadIndex.newBuilder().setId(q.id()));
+      case RaftMessage.ReadIndexResponse q ->
+          f.setReadIndexResponse(
+              Wire.ReadIndexResponse.newBuilder().setId(q.id()).setIndex(q.index()));
     }
     return f.build();
   }
@@ -171,19 +177,40 @@ final class EnvelopeCodec {
                 from, to, term, r.getSuccess(), r.getIndex(), r.getHintIndex(), r.getHintTerm()));
       }
       case HEARTBEAT ->
-          raft(new RaftMessage.Heartbeat(from, to, term, f.getHeartbeat().getCommit()));
-      case HEARTBEAT_RESPONSE -> raft(new RaftMessage.HeartbeatResponse(from, to, term));
+          raft(
+              new RaftMessage.Heartbeat(
+                  from, to, term, f.getHeartbeat().getCommit(), f.getHeartbeat().getContext()));
+      case HEARTBEAT_RESPONSE ->
+          raft(
+              new RaftMessage.HeartbeatResponse(
+                  from, to, term, f.getHeartbeatResponse().getContext()));
       case REQUEST_VOTE -> {
         Wire.RequestVote v = f.getRequestVote();
         yield raft(
             new RaftMessage.RequestVote(
-                from, to, term, v.getLastLogIndex(), v.getLastLogTerm(), v.getPreVote()));
+                from,
+                to,
+                term,
+                v.getLastLogIndex(),
+                v.getLastLogTerm(),
+                v.getPreVote(),
+                v.getTransfer()));
       }
       case REQUEST_VOTE_RESPONSE -> {
         Wire.RequestVoteResponse v = f.getRequestVoteResponse();
         yield raft(
             new RaftMessage.RequestVoteResponse(from, to, term, v.getGranted(), v.getPreVote()));
       }
+      case TIMEOUT_NOW -> raft(new RaftMessage.TimeoutNow(from, to, term));
+      case READ_INDEX -> raft(new RaftMessage.ReadIndex(from, to, term, f.getReadIndex().getId()));
+      case READ_INDEX_RESPONSE ->
+          raft(
+              new RaftMessage.ReadIndexResponse(
+                  from,
+                  to,
+                  term,
+                  f.getReadIndexResponse().getId(),
+                  f.getReadIndexResponse().getIndex()));
       case FORWARD ->
           new Envelope.Forward(
               from,

@@ -50,6 +50,12 @@ class EnvelopeCodecTest {
             new RaftMessage.HeartbeatResponse("c", "a", 3),
             new RaftMessage.RequestVote("c", "a", 4, 20, 3, false),
             new RaftMessage.RequestVote("c", "a", 5, 20, 3, true),
+            new RaftMessage.RequestVote("c", "a", 6, 20, 3, false, true),
+            new RaftMessage.Heartbeat("a", "c", 3, 42, 7),
+            new RaftMessage.HeartbeatResponse("c", "a", 3, 7),
+            new RaftMessage.TimeoutNow("a", "c", 3),
+            new RaftMessage.ReadIndex("c", "a", 3, 99),
+            new RaftMessage.ReadIndexResponse("a", "c", 3, 99, 41),
             new RaftMessage.RequestVoteResponse("a", "c", 4, true, false),
             new RaftMessage.RequestVoteResponse("a", "c", 5, false, true),
             // nonsense a broken sender might send: the wire keeps it, the core rejects it

@@ -23,8 +23,12 @@ import java.util.function.Consumer;
 final class Intake {
   record Submission(byte[] command, CompletableFuture<byte[]> future) {}
 
+  /** An operation to run on the loop's thread (a read, a membership change, a transfer). */
+  record Control(Runnable action, CompletableFuture<?> future) {}
+
   final Channel<Envelope> inbox;
   final Channel<Submission> submissions;
+  final Channel<Control> control;
   final List<byte[]> commands = new ArrayList<>();
   final List<CompletableFuture<byte[]>> futures = new ArrayList<>();
   private final ArrayDeque<Submission> local = new ArrayDeque<>();
@@ -33,6 +37,7 @@ final class Intake {
   Intake(int inboxCapacity, int queueCapacity, int maxBatch) {
     this.inbox = Channel.make(inboxCapacity);
     this.submissions = Channel.make(queueCapacity);
+    this.control = Channel.make(queueCapacity);
     this.maxBatch = maxBatch;
   }
 
@@ -97,6 +102,10 @@ final class Intake {
   void close(RuntimeException cause) {
     closeQuietly(inbox);
     closeQuietly(submissions);
+    closeQuietly(control);
+    for (Optional<Control> c = control.tryReceive(); c.isPresent(); c = control.tryReceive()) {
+      c.get().future().completeExceptionally(cause);
+    }
     futures.forEach(f -> f.completeExceptionally(cause));
     clearBatch();
     for (Submission s = local.pollFirst(); s != null; s = local.pollFirst()) {

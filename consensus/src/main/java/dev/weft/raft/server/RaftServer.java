@@ -2,6 +2,7 @@ package dev.weft.raft.server;
 
 import dev.weft.chan.ChannelClosedException;
 import dev.weft.chan.Select;
+import dev.weft.raft.Membership;
 import dev.weft.raft.MutableStorage;
 import dev.weft.raft.RaftConfig;
 import dev.weft.raft.RaftStatus;
@@ -13,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 
 /**
  * A Raft server: one {@link Replica} run by an event loop on its own virtual thread, fed by weft
@@ -150,9 +152,165 @@ public final class RaftServer implements AutoCloseable {
   }
 
   /**
+   * Reads linearizably without a log entry, by ReadIndex ({@link ReadMode#READ_INDEX}): see {@link
+   * #read(byte[], ReadMode)}.
+   *
+   * @param query the query for {@link StateMachine#read}
+   * @return the state machine's answer
+   * @throws NullPointerException if {@code query} is null
+   */
+  public CompletableFuture<byte[]> read(byte[] query) {
+    return read(query, ReadMode.READ_INDEX);
+  }
+
+  /**
+   * Reads linearizably without a log entry (thesis §6.4): on the leader by ReadIndex or, in {@link
+   * ReadMode#LEASE} while it holds a lease, at once; on a follower, at the read index the leader
+   * gives, once applied here. The answer is {@link StateMachine#read} of the state at an index at
+   * least that of every write completed before this call.
+   *
+   * @param query the query for {@link StateMachine#read}; copied
+   * @param mode how the read is confirmed
+   * @return the answer; or a failure: {@link dev.weft.raft.NotLeaderException} (no leader known, or
+   *     leadership lost before the read was confirmed), {@link
+   *     java.util.concurrent.TimeoutException}, {@link ServerClosedException}, or the state
+   *     machine's exception
+   * @throws NullPointerException if an argument is null
+   */
+  public CompletableFuture<byte[]> read(byte[] query, ReadMode mode) {
+    Objects.requireNonNull(query, "query");
+    Objects.requireNonNull(mode, "mode");
+    byte[] copy = query.clone();
+    return onLoop(r -> r.read(copy, mode));
+  }
+
+  /**
+   * Adds a learner (a member that receives the log but does not vote), on the leader. Start the new
+   * server with {@link dev.weft.raft.RaftConfig#joining}.
+   *
+   * @param id the new member
+   * @return the configuration in force once the change is committed and applied here; or a failure:
+   *     {@link dev.weft.raft.NotLeaderException}, {@link dev.weft.raft.MembershipChangeException}
+   *     (another change in progress, say), {@link IllegalArgumentException}, {@link
+   *     java.util.concurrent.TimeoutException}, {@link ServerClosedException}
+   * @throws NullPointerException if {@code id} is null
+   */
+  public CompletableFuture<Membership> addLearner(String id) {
+    Objects.requireNonNull(id, "id");
+    return onLoop(r -> r.addLearner(id));
+  }
+
+  /**
+   * Promotes a learner to voter, on the leader, once it has caught up (waiting for that up to the
+   * proposal timeout).
+   *
+   * @param id a learner
+   * @return the configuration reached, as {@link #addLearner}
+   * @throws NullPointerException if {@code id} is null
+   */
+  public CompletableFuture<Membership> promoteLearner(String id) {
+    Objects.requireNonNull(id, "id");
+    return onLoop(r -> r.promoteLearner(id));
+  }
+
+  /**
+   * Removes a voter or learner, on the leader; a leader that removes itself steps down once the
+   * change commits (and hands leadership to an up-to-date voter).
+   *
+   * @param id the member to remove
+   * @return the configuration reached, as {@link #addLearner}
+   * @throws NullPointerException if {@code id} is null
+   */
+  public CompletableFuture<Membership> removeMember(String id) {
+    Objects.requireNonNull(id, "id");
+    return onLoop(r -> r.removeMember(id));
+  }
+
+  /**
+   * Replaces the voter {@code old} by {@code next}, on the leader: {@code next} is added as a
+   * learner (unless it is one), caught up, then both voters change at once, through a joint
+   * configuration.
+   *
+   * @param old a voter
+   * @param next the server to vote in its place
+   * @return the configuration reached, as {@link #addLearner}
+   * @throws NullPointerException if an argument is null
+   */
+  public CompletableFuture<Membership> replaceMember(String old, String next) {
+    Objects.requireNonNull(old, "old");
+    Objects.requireNonNull(next, "next");
+    return onLoop(r -> r.replaceMember(old, next));
+  }
+
+  /**
+   * Proposes any new configuration, on the leader (see {@link
+   * dev.weft.raft.RaftNode#changeMembership}).
+   *
+   * @param next the configuration to reach
+   * @return the configuration reached, as {@link #addLearner}
+   * @throws NullPointerException if {@code next} is null
+   */
+  public CompletableFuture<Membership> changeMembership(Membership next) {
+    Objects.requireNonNull(next, "next");
+    return onLoop(r -> r.changeMembership(next));
+  }
+
+  /**
+   * Hands leadership to {@code target}, or with null to the most up-to-date voter (thesis §3.10):
+   * this leader stops taking proposals (they fail with {@link
+   * dev.weft.raft.TransferInProgressException}), brings the target up to date and tells it to
+   * campaign at once. A transfer not done within an election timeout is abandoned.
+   *
+   * @param target a voter, or null
+   * @return the new leader's id; or a failure: {@link dev.weft.raft.NotLeaderException}, {@link
+   *     IllegalArgumentException}, {@link java.util.concurrent.TimeoutException} (abandoned),
+   *     {@link ServerClosedException}
+   */
+  public CompletableFuture<String> transferLeadership(String target) {
+    return onLoop(r -> r.transferLeadership(target));
+  }
+
+  /** Runs {@code op} on the loop's thread and relays the future it returns. */
+  private <T> CompletableFuture<T> onLoop(Function<Replica, CompletableFuture<T>> op) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    Runnable action =
+        () -> {
+          try {
+            op.apply(replica)
+                .whenComplete(
+                    (v, e) -> {
+                      if (e != null) {
+                        result.completeExceptionally(e);
+                      } else {
+                        result.complete(v);
+                      }
+                    });
+          } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+          }
+        };
+    if (loopFailure != null) {
+      result.completeExceptionally(closed());
+    } else if (Thread.currentThread() == loop) {
+      action.run();
+    } else {
+      try {
+        intake.control.send(new Intake.Control(action, result));
+      } catch (ChannelClosedException e) {
+        result.completeExceptionally(closed());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        result.completeExceptionally(e);
+      }
+    }
+    return result;
+  }
+
+  /**
    * The node's status as of the loop's last turn.
    *
-   * @return id, term, role, leader, commit and last index
+   * @return id, term, role, leader, commit and last index, and the configuration (voters, learners,
+   *     joint or not)
    */
   public RaftStatus status() {
     return status;
@@ -216,6 +374,7 @@ public final class RaftServer implements AutoCloseable {
             draining =
                 Select.select(
                     intake.inbox.onReceive(this::onEnvelope),
+                    intake.control.onReceive(this::onControl),
                     intake.submissions.onReceiveOrClosed(this::onSubmissionOrClosed),
                     ticker.channel().onReceive(t -> onTick()));
             if (draining) {
@@ -225,6 +384,7 @@ public final class RaftServer implements AutoCloseable {
           } else {
             Select.select(
                 intake.inbox.onReceive(this::onEnvelope),
+                intake.control.onReceive(this::onControl),
                 ticker.channel().onReceive(t -> onTick()));
           }
         }
@@ -271,6 +431,11 @@ public final class RaftServer implements AutoCloseable {
 
   private boolean onEnvelope(Envelope e) {
     replica.receive(e);
+    return false;
+  }
+
+  private boolean onControl(Intake.Control c) {
+    c.action().run();
     return false;
   }
 

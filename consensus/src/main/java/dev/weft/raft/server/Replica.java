@@ -1,20 +1,28 @@
 package dev.weft.raft.server;
 
 import dev.weft.raft.LogEntry;
+import dev.weft.raft.Membership;
 import dev.weft.raft.MutableStorage;
 import dev.weft.raft.NotLeaderException;
 import dev.weft.raft.RaftConfig;
 import dev.weft.raft.RaftMessage;
 import dev.weft.raft.RaftNode;
 import dev.weft.raft.RaftStatus;
+import dev.weft.raft.ReadState;
 import dev.weft.raft.Ready;
 import dev.weft.raft.Role;
+import dev.weft.raft.TransferInProgressException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The deterministic half of a {@link RaftServer}: one {@link RaftNode} together with its storage,
@@ -77,6 +85,67 @@ public final class Replica {
   private final Proposals proposals;
   private final Forwarding forwarding;
   private List<Envelope> outbox = new ArrayList<>();
+  private final LongSupplier clock;
+  private final long leaseNanos;
+  private final Map<Long, Read> reads = new HashMap<>();
+  private final List<Read> readsToServe = new ArrayList<>();
+  private final List<Change> changes = new ArrayList<>();
+  private final List<Promotion> promotions = new ArrayList<>();
+  private final List<Transfer> transfers = new ArrayList<>();
+  private long nextReadId;
+  private long leaseEpoch = -1;
+  private long leaseUntil;
+
+  /** A read waiting for its index (index -1) or for that index to be applied. */
+  private static final class Read {
+    final byte[] query;
+    final CompletableFuture<byte[]> future;
+    final long deadline;
+    final long issuedAt;
+    final long epoch;
+    final long term;
+    long index = -1;
+
+    Read(
+        byte[] query,
+        CompletableFuture<byte[]> future,
+        long deadline,
+        long issuedAt,
+        long epoch,
+        long term) {
+      this.query = query;
+      this.future = future;
+      this.deadline = deadline;
+      this.issuedAt = issuedAt;
+      this.epoch = epoch;
+      this.term = term;
+    }
+  }
+
+  /** A configuration entry this replica proposed, waiting to be applied. */
+  private static final class Change {
+    final long index;
+    final long term;
+    final CompletableFuture<Membership> future;
+    final long deadline;
+    boolean ours;
+
+    Change(long index, long term, CompletableFuture<Membership> future, long deadline) {
+      this.index = index;
+      this.term = term;
+      this.future = future;
+      this.deadline = deadline;
+    }
+  }
+
+  private record Promotion(
+      String learner,
+      UnaryOperator<Membership> step,
+      CompletableFuture<Membership> future,
+      long deadline) {}
+
+  private record Transfer(
+      String target, long term, CompletableFuture<String> future, long deadline) {}
 
   private long ticks;
   private long applied;
@@ -95,12 +164,33 @@ public final class Replica {
    */
   public Replica(
       RaftConfig config, MutableStorage storage, StateMachine stateMachine, ServerOptions options) {
+    this(config, storage, stateMachine, options, System::nanoTime);
+  }
+
+  /**
+   * Starts a replica whose lease reads ({@link ReadMode#LEASE}) are timed by {@code nanoClock}: a
+   * monotonic clock in nanoseconds ({@code System::nanoTime}, or a simulation's virtual time).
+   *
+   * @param config the node's configuration; its seed also gives this run's incarnation number
+   * @param storage its durable log and hard state
+   * @param stateMachine what committed commands are applied to
+   * @param options the proposal timeout, forwarding policy, tick interval and lease drift bound
+   * @param nanoClock a monotonic clock, in nanoseconds
+   * @throws NullPointerException if an argument is null
+   */
+  public Replica(
+      RaftConfig config,
+      MutableStorage storage,
+      StateMachine stateMachine,
+      ServerOptions options,
+      LongSupplier nanoClock) {
     this(
         config,
         storage,
         stateMachine,
         options,
-        new SplittableRandom(config.randomSeed() ^ (31L * config.id().hashCode())).nextLong());
+        new SplittableRandom(config.randomSeed() ^ (31L * config.id().hashCode())).nextLong(),
+        nanoClock);
   }
 
   Replica(
@@ -109,6 +199,27 @@ public final class Replica {
       StateMachine stateMachine,
       ServerOptions options,
       long incarnation) {
+    this(config, storage, stateMachine, options, incarnation, System::nanoTime);
+  }
+
+  Replica(
+      RaftConfig config,
+      MutableStorage storage,
+      StateMachine stateMachine,
+      ServerOptions options,
+      long incarnation,
+      LongSupplier nanoClock) {
+    this.clock = Objects.requireNonNull(nanoClock, "nanoClock");
+    // ADR 56: followers promise not to vote for another leader for electionTicks of their ticks
+    // after hearing from this one; one tick may come early after a late one, and clocks may run
+    // apart by the drift bound both ways.
+    double drift = options.leaseClockDrift();
+    this.leaseNanos =
+        (long)
+            ((config.electionTicks() - 1)
+                * (double) options.tickInterval().toNanos()
+                * (1 - drift)
+                / (1 + drift));
     this.storage = Objects.requireNonNull(storage, "storage");
     this.stateMachine = Objects.requireNonNull(stateMachine, "stateMachine");
     this.id = config.id();
@@ -156,6 +267,7 @@ public final class Replica {
     }
     proposals.expire(ticks, timeoutTicks);
     forwarding.expire(ticks, timeoutTicks);
+    expireOperations();
   }
 
   /**
@@ -221,6 +333,9 @@ public final class Replica {
         future.completeExceptionally(e);
       }
       return;
+    } catch (TransferInProgressException e) {
+      future.completeExceptionally(e); // the client retries at the target, or later
+      return;
     } catch (RuntimeException e) {
       future.completeExceptionally(e);
       throw failed(e);
@@ -234,7 +349,7 @@ public final class Replica {
    */
   void submitAll(List<byte[]> commands, List<CompletableFuture<byte[]>> futures) {
     checkUsable();
-    if (draining || commands.size() == 1 || !isLeader()) {
+    if (draining || commands.size() == 1 || !isLeader() || node.leadTransferee() != null) {
       for (int i = 0; i < commands.size(); i++) {
         submit(commands.get(i), futures.get(i));
       }
@@ -272,6 +387,9 @@ public final class Replica {
     } catch (NotLeaderException e) {
       outbox.add(forwarding.refuse(f, Envelope.Failure.NOT_LEADER, e.leader()));
       return;
+    } catch (TransferInProgressException e) {
+      outbox.add(forwarding.refuse(f, Envelope.Failure.NOT_LEADER, e.target()));
+      return;
     } catch (RuntimeException e) {
       throw failed(e);
     }
@@ -306,9 +424,13 @@ public final class Replica {
         }
         node.advance(ready);
       }
+      for (ReadState rs : node.readStates()) {
+        confirmed(rs);
+      }
     } catch (RuntimeException e) {
       throw failed(e);
     }
+    settleOperations();
     return takeOutbox();
   }
 
@@ -326,6 +448,11 @@ public final class Replica {
       return;
     }
     applied = e.index();
+    for (Change c : changes) {
+      if (c.index == e.index()) {
+        c.ours = c.term == e.term() && e.kind() == LogEntry.Kind.MEMBERSHIP;
+      }
+    }
     byte[] result = null;
     RuntimeException refused = null;
     if (e.isCommand()) {
@@ -353,6 +480,15 @@ public final class Replica {
   }
 
   /**
+   * The configuration this replica uses now.
+   *
+   * @return the membership in force
+   */
+  public Membership membership() {
+    return node.membership();
+  }
+
+  /**
    * Ends the replica: fails every pending proposal with {@code cause} and returns what that leaves
    * to send (the answers to forwards taken here). Touches neither the node nor the storage, so it
    * may follow a failure.
@@ -361,7 +497,316 @@ public final class Replica {
     draining = true;
     proposals.failAll(cause);
     forwarding.failAll(cause);
+    List<CompletableFuture<?>> all = new ArrayList<>();
+    reads.values().forEach(r -> all.add(r.future));
+    readsToServe.forEach(r -> all.add(r.future));
+    changes.forEach(c -> all.add(c.future));
+    promotions.forEach(p -> all.add(p.future()));
+    transfers.forEach(t -> all.add(t.future()));
+    reads.clear();
+    readsToServe.clear();
+    changes.clear();
+    promotions.clear();
+    transfers.clear();
+    all.forEach(f -> f.completeExceptionally(cause));
     return takeOutbox();
+  }
+
+  // ---- reads without the log ------------------------------------------------------------------
+
+  /**
+   * Reads from the state machine ({@link StateMachine#read}) without a log entry, linearizably: by
+   * ReadIndex, or by the lease when {@code mode} is {@link ReadMode#LEASE} and this replica holds
+   * one (see {@link ReadMode}). On a follower, the leader gives the read index and the read is
+   * served here once applied (follower read).
+   *
+   * @param query the query for the state machine
+   * @param mode ReadIndex, or the lease where there is one
+   * @return the state machine's answer; or a failure: {@link NotLeaderException} (no leader known,
+   *     or leadership lost before the read was confirmed), {@link TimeoutException}, {@link
+   *     ServerClosedException}, or the state machine's exception
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalStateException if the replica failed earlier
+   */
+  public CompletableFuture<byte[]> read(byte[] query, ReadMode mode) {
+    Objects.requireNonNull(query, "query");
+    Objects.requireNonNull(mode, "mode");
+    checkUsable();
+    CompletableFuture<byte[]> future = new CompletableFuture<>();
+    if (draining) {
+      future.completeExceptionally(new ServerClosedException(id + " is shutting down"));
+      return future;
+    }
+    long now = clock.getAsLong();
+    long epoch = node.leaseEpoch();
+    Read r = new Read(query, future, ticks + timeoutTicks, now, epoch, term());
+    if (mode == ReadMode.LEASE && epoch >= 0 && epoch == leaseEpoch && now - leaseUntil < 0) {
+      r.index = node.status().commitIndex(); // thesis §6.4.1: no round of heartbeats
+      readsToServe.add(r);
+      serveReads();
+      return future;
+    }
+    long readId = nextReadId++;
+    try {
+      node.readIndex(readId);
+    } catch (NotLeaderException e) {
+      future.completeExceptionally(e);
+      return future;
+    } catch (RuntimeException e) {
+      future.completeExceptionally(e);
+      throw failed(e);
+    }
+    reads.put(readId, r);
+    return future;
+  }
+
+  private void confirmed(ReadState rs) {
+    Read r = reads.remove(rs.id());
+    if (r == null) {
+      return; // timed out, or failed when leadership was lost
+    }
+    r.index = rs.index();
+    if (r.epoch >= 0 && r.epoch == node.leaseEpoch()) {
+      // a quorum confirmed this leader after r was issued: the lease runs from r's issue time
+      long until = r.issuedAt + leaseNanos;
+      if (leaseEpoch != r.epoch || until - leaseUntil > 0) {
+        leaseEpoch = r.epoch;
+        leaseUntil = until;
+      }
+    }
+    readsToServe.add(r);
+  }
+
+  private void serveReads() {
+    for (Iterator<Read> it = readsToServe.iterator(); it.hasNext(); ) {
+      Read r = it.next();
+      if (r.index <= applied) {
+        it.remove();
+        try {
+          r.future.complete(stateMachine.read(r.query));
+        } catch (RuntimeException e) {
+          r.future.completeExceptionally(e);
+        }
+      }
+    }
+  }
+
+  // ---- membership and leadership --------------------------------------------------------------
+
+  /**
+   * Proposes a new configuration (see {@link RaftNode#changeMembership}); the future completes with
+   * the configuration in force once the change is committed and applied here (after the joint
+   * configuration, if one was needed, has been left).
+   *
+   * @param next the configuration to reach
+   * @return the configuration reached; or a failure: {@link NotLeaderException}, {@link
+   *     dev.weft.raft.MembershipChangeException}, {@link IllegalArgumentException}, {@link
+   *     ProposalDroppedException}, {@link TimeoutException}, {@link ServerClosedException}
+   * @throws NullPointerException if {@code next} is null
+   * @throws IllegalStateException if the replica failed earlier
+   */
+  public CompletableFuture<Membership> changeMembership(Membership next) {
+    Objects.requireNonNull(next, "next");
+    checkUsable();
+    CompletableFuture<Membership> future = new CompletableFuture<>();
+    propose(next, future, ticks + timeoutTicks);
+    return future;
+  }
+
+  private void propose(Membership next, CompletableFuture<Membership> future, long deadline) {
+    if (draining) {
+      future.completeExceptionally(new ServerClosedException(id + " is shutting down"));
+      return;
+    }
+    try {
+      long index = node.changeMembership(next);
+      changes.add(new Change(index, term(), future, deadline));
+    } catch (NotLeaderException | IllegalArgumentException | IllegalStateException e) {
+      future.completeExceptionally(e);
+    }
+  }
+
+  /**
+   * Adds {@code learner} as a learner: it receives the log but does not vote.
+   *
+   * @param learner the new member
+   * @return the configuration reached
+   */
+  public CompletableFuture<Membership> addLearner(String learner) {
+    return derive(m -> m.withLearner(learner));
+  }
+
+  /**
+   * Removes a voter or learner; a leader that removes itself steps down once the change commits.
+   *
+   * @param member the member to remove
+   * @return the configuration reached
+   */
+  public CompletableFuture<Membership> removeMember(String member) {
+    return derive(m -> m.without(member));
+  }
+
+  /**
+   * Promotes a learner to voter once it has caught up (holds every committed entry), waiting for
+   * that up to the proposal timeout.
+   *
+   * @param learner a learner
+   * @return the configuration reached
+   */
+  public CompletableFuture<Membership> promoteLearner(String learner) {
+    return whenCaughtUp(learner, m -> m.promote(learner));
+  }
+
+  /**
+   * Replaces the voter {@code old} by {@code next}: adds {@code next} as a learner unless it is
+   * one, waits until it has caught up, then changes both voters at once (a joint configuration).
+   *
+   * @param old a voter
+   * @param next the member to vote in its place
+   * @return the configuration reached
+   */
+  public CompletableFuture<Membership> replaceMember(String old, String next) {
+    Objects.requireNonNull(old, "old");
+    Objects.requireNonNull(next, "next");
+    CompletableFuture<Membership> added =
+        node.membership().learners().contains(next)
+            ? CompletableFuture.completedFuture(node.membership())
+            : addLearner(next);
+    return added.thenCompose(m -> whenCaughtUp(next, now -> now.replace(old, next)));
+  }
+
+  private CompletableFuture<Membership> derive(UnaryOperator<Membership> step) {
+    Membership next;
+    try {
+      next = step.apply(node.membership());
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return changeMembership(next);
+  }
+
+  private CompletableFuture<Membership> whenCaughtUp(
+      String learner, UnaryOperator<Membership> step) {
+    Objects.requireNonNull(learner, "learner");
+    checkUsable();
+    CompletableFuture<Membership> future = new CompletableFuture<>();
+    if (!isLeader()) {
+      future.completeExceptionally(new NotLeaderException(id, node.status().leader()));
+      return future;
+    }
+    promotions.add(new Promotion(learner, step, future, ticks + timeoutTicks));
+    settleOperations();
+    return future;
+  }
+
+  /**
+   * Hands leadership to {@code target} (null: the most up-to-date voter), thesis §3.10; the future
+   * completes with the new leader's id once this replica follows it, or fails with {@link
+   * TimeoutException} if the transfer was abandoned (after an election timeout), or with {@link
+   * NotLeaderException} or {@link IllegalArgumentException}.
+   *
+   * @param target the voter to hand over to, or null
+   * @return the new leader's id
+   * @throws IllegalStateException if the replica failed earlier
+   */
+  public CompletableFuture<String> transferLeadership(String target) {
+    checkUsable();
+    CompletableFuture<String> future = new CompletableFuture<>();
+    try {
+      String chosen = node.transferLeadership(target);
+      transfers.add(new Transfer(chosen, term(), future, ticks + timeoutTicks));
+    } catch (NotLeaderException | IllegalArgumentException e) {
+      future.completeExceptionally(e);
+    }
+    return future;
+  }
+
+  /** Completes or fails what the last inputs decided: reads, changes, promotions, transfers. */
+  private void settleOperations() {
+    RaftStatus st = node.status();
+    boolean leader = st.role() == Role.LEADER;
+    // reads confirmed by this node as leader die with its leadership
+    for (Iterator<Read> it = reads.values().iterator(); it.hasNext(); ) {
+      Read r = it.next();
+      if (r.epoch >= 0 && (!leader || st.term() != r.term)) {
+        it.remove();
+        r.future.completeExceptionally(new NotLeaderException(id, st.leader()));
+      }
+    }
+    serveReads();
+    Membership m = node.membership();
+    boolean settled = !m.isJoint() && node.membershipIndex() <= applied;
+    for (Iterator<Change> it = changes.iterator(); it.hasNext(); ) {
+      Change c = it.next();
+      if (c.index <= applied) {
+        if (!c.ours) {
+          it.remove();
+          c.future.completeExceptionally(
+              new ProposalDroppedException(
+                  "configuration entry " + c.index + " was replaced on " + id));
+        } else if (settled) {
+          it.remove();
+          c.future.complete(m);
+        }
+      }
+    }
+    for (Iterator<Promotion> it = promotions.iterator(); it.hasNext(); ) {
+      Promotion p = it.next();
+      if (!leader) {
+        it.remove();
+        p.future().completeExceptionally(new NotLeaderException(id, st.leader()));
+      } else if (node.isCaughtUp(p.learner()) && settled && node.leadTransferee() == null) {
+        it.remove();
+        try {
+          propose(p.step().apply(m), p.future(), p.deadline());
+        } catch (IllegalArgumentException e) {
+          p.future().completeExceptionally(e);
+        }
+      }
+    }
+    for (Iterator<Transfer> it = transfers.iterator(); it.hasNext(); ) {
+      Transfer t = it.next();
+      if (t.target().equals(st.leader()) && st.term() > t.term()) {
+        it.remove();
+        t.future().complete(t.target());
+      } else if (leader && st.term() == t.term() && node.leadTransferee() == null) {
+        it.remove();
+        t.future()
+            .completeExceptionally(
+                new TimeoutException(
+                    "the transfer of leadership to " + t.target() + " was abandoned"));
+      } else if (st.leader() != null
+          && !st.leader().equals(id)
+          && !st.leader().equals(t.target())) {
+        it.remove();
+        t.future().completeExceptionally(new NotLeaderException(id, st.leader()));
+      }
+    }
+  }
+
+  private void expireOperations() {
+    List<CompletableFuture<?>> due = new ArrayList<>();
+    reads.values().removeIf(r -> expired(r.deadline, r.future, due));
+    readsToServe.removeIf(r -> expired(r.deadline, r.future, due));
+    changes.removeIf(c -> expired(c.deadline, c.future, due));
+    promotions.removeIf(p -> expired(p.deadline(), p.future(), due));
+    transfers.removeIf(t -> expired(t.deadline(), t.future(), due));
+    for (CompletableFuture<?> f : due) {
+      f.completeExceptionally(
+          new TimeoutException("not done within " + timeoutTicks + " ticks on " + id));
+    }
+    settleOperations();
+  }
+
+  private boolean expired(long deadline, CompletableFuture<?> f, List<CompletableFuture<?>> due) {
+    if (f.isDone()) {
+      return true;
+    }
+    if (deadline > ticks) {
+      return false;
+    }
+    due.add(f);
+    return true;
   }
 
   /**

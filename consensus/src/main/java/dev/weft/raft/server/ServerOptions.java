@@ -21,6 +21,9 @@ import java.util.Objects;
  *     {@link RaftServer#submit} wait (back-pressure)
  * @param maxBatch the most envelopes and proposals the loop takes before it persists, sends and
  *     applies once for all of them
+ * @param leaseClockDrift for lease reads ({@link ReadMode#LEASE}): the bound assumed on how much
+ *     faster or slower any server's clock (and ticker) runs than another's, as a fraction (0.1:
+ *     10%); the lease is shortened by it. Lease reads are linearizable only if it holds.
  */
 public record ServerOptions(
     Duration tickInterval,
@@ -29,7 +32,8 @@ public record ServerOptions(
     Duration drainTimeout,
     int inboxCapacity,
     int proposalQueueCapacity,
-    int maxBatch) {
+    int maxBatch,
+    double leaseClockDrift) {
 
   /**
    * Checks the options.
@@ -41,8 +45,9 @@ public record ServerOptions(
    * @param inboxCapacity envelopes that may wait
    * @param proposalQueueCapacity proposals that may wait
    * @param maxBatch the most inputs per loop iteration
-   * @throws IllegalArgumentException if a duration is not positive (drain: negative) or a size is
-   *     below 1
+   * @param leaseClockDrift the clock drift bound for lease reads, in [0, 0.5)
+   * @throws IllegalArgumentException if a duration is not positive (drain: negative), a size is
+   *     below 1, or the drift bound is outside [0, 0.5)
    * @throws NullPointerException if a duration is null
    */
   public ServerOptions {
@@ -58,6 +63,9 @@ public record ServerOptions(
     if (drainTimeout.isNegative()) {
       throw new IllegalArgumentException("drainTimeout must not be negative: " + drainTimeout);
     }
+    if (!(leaseClockDrift >= 0 && leaseClockDrift < 0.5)) {
+      throw new IllegalArgumentException("leaseClockDrift must be in [0, 0.5): " + leaseClockDrift);
+    }
     if (inboxCapacity < 1 || proposalQueueCapacity < 1 || maxBatch < 1) {
       throw new IllegalArgumentException(
           "capacities and maxBatch must be at least 1: "
@@ -70,8 +78,41 @@ public record ServerOptions(
   }
 
   /**
+   * Creates options with the default lease clock drift bound (10%).
+   *
+   * @param tickInterval wall-clock time per tick
+   * @param proposalTimeout how long a proposal may wait
+   * @param forwardProposals whether followers forward proposals
+   * @param drainTimeout how long close waits for proposals in flight
+   * @param inboxCapacity envelopes that may wait
+   * @param proposalQueueCapacity proposals that may wait
+   * @param maxBatch the most inputs per loop iteration
+   * @throws IllegalArgumentException as the canonical constructor
+   * @throws NullPointerException if a duration is null
+   */
+  public ServerOptions(
+      Duration tickInterval,
+      Duration proposalTimeout,
+      boolean forwardProposals,
+      Duration drainTimeout,
+      int inboxCapacity,
+      int proposalQueueCapacity,
+      int maxBatch) {
+    this(
+        tickInterval,
+        proposalTimeout,
+        forwardProposals,
+        drainTimeout,
+        inboxCapacity,
+        proposalQueueCapacity,
+        maxBatch,
+        0.1);
+  }
+
+  /**
    * The defaults: 10 ms ticks, 5 s proposal timeout, followers reject proposals, 5 s drain, 65,536
-   * queued envelopes, 8,192 queued proposals, batches of up to 4,096 inputs.
+   * queued envelopes, 8,192 queued proposals, batches of up to 4,096 inputs, a clock drift bound of
+   * 10% for lease reads.
    *
    * @return the default options
    */
@@ -83,7 +124,8 @@ public record ServerOptions(
         Duration.ofSeconds(5),
         65_536,
         8192,
-        4096);
+        4096,
+        0.1);
   }
 
   /**
@@ -100,7 +142,8 @@ public record ServerOptions(
         drainTimeout,
         inboxCapacity,
         proposalQueueCapacity,
-        maxBatch);
+        maxBatch,
+        leaseClockDrift);
   }
 
   /**
@@ -117,7 +160,8 @@ public record ServerOptions(
         drainTimeout,
         inboxCapacity,
         proposalQueueCapacity,
-        maxBatch);
+        maxBatch,
+        leaseClockDrift);
   }
 
   /**
@@ -134,7 +178,8 @@ public record ServerOptions(
         drainTimeout,
         inboxCapacity,
         proposalQueueCapacity,
-        maxBatch);
+        maxBatch,
+        leaseClockDrift);
   }
 
   /**
@@ -151,7 +196,8 @@ public record ServerOptions(
         timeout,
         inboxCapacity,
         proposalQueueCapacity,
-        maxBatch);
+        maxBatch,
+        leaseClockDrift);
   }
 
   /**
@@ -168,7 +214,26 @@ public record ServerOptions(
         drainTimeout,
         inboxCapacity,
         proposalQueueCapacity,
-        inputs);
+        inputs,
+        leaseClockDrift);
+  }
+
+  /**
+   * Returns these options with another clock drift bound for lease reads.
+   *
+   * @param drift the bound, a fraction in [0, 0.5)
+   * @return the changed options
+   */
+  public ServerOptions withLeaseClockDrift(double drift) {
+    return new ServerOptions(
+        tickInterval,
+        proposalTimeout,
+        forwardProposals,
+        drainTimeout,
+        inboxCapacity,
+        proposalQueueCapacity,
+        maxBatch,
+        drift);
   }
 
   /**

@@ -45,4 +45,18 @@ public interface StateMachine {
    * @throws IllegalArgumentException if the bytes are not a snapshot of this state machine
    */
   void restore(byte[] snapshot);
+
+  /**
+   * Answers a read-only query from the state as it is now, without changing it: how {@link
+   * RaftServer#read} serves reads without a log entry, once the server has applied the read index.
+   * Called on the server's loop thread, between applies. The default refuses.
+   *
+   * @param query the query, in the application's encoding
+   * @return the answer
+   * @throws UnsupportedOperationException if this state machine serves no reads (the default)
+   */
+  default byte[] read(byte[] query) {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " serves no reads; submit the query as a command");
+  }
 }

@@ -6,8 +6,11 @@ import dev.weft.raft.RaftMessage.AppendEntries;
 import dev.weft.raft.RaftMessage.AppendEntriesResponse;
 import dev.weft.raft.RaftMessage.Heartbeat;
 import dev.weft.raft.RaftMessage.HeartbeatResponse;
+import dev.weft.raft.RaftMessage.ReadIndex;
+import dev.weft.raft.RaftMessage.ReadIndexResponse;
 import dev.weft.raft.RaftMessage.RequestVote;
 import dev.weft.raft.RaftMessage.RequestVoteResponse;
+import dev.weft.raft.RaftMessage.TimeoutNow;
 import dev.weft.raft.server.Envelope;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,8 +37,15 @@ import java.util.Objects;
  * <p>Stateless and thread-safe. The encoding of a value is deterministic.
  */
 public final class EnvelopeCodec {
-  /** The format version, the first byte of every encoding. */
-  public static final int VERSION = 1;
+  /**
+   * The format version, the first byte of every encoding. Version 2 (issue 15) added the read round
+   * to heartbeats and their answers, the transfer flag to vote requests, and three kinds
+   * (TimeoutNow, ReadIndex and its answer); version 1 input is still decoded, those fields being
+   * zero and false.
+   */
+  public static final int VERSION = 2;
+
+  private static final int VERSION_1 = 1;
 
   private static final int APPEND_ENTRIES = 1;
   private static final int APPEND_ENTRIES_RESPONSE = 2;
@@ -43,6 +53,9 @@ public final class EnvelopeCodec {
   private static final int HEARTBEAT_RESPONSE = 4;
   private static final int REQUEST_VOTE = 5;
   private static final int REQUEST_VOTE_RESPONSE = 6;
+  private static final int TIMEOUT_NOW = 12;
+  private static final int READ_INDEX = 13;
+  private static final int READ_INDEX_RESPONSE = 14;
   private static final int FORWARD = 16;
   private static final int FORWARD_REPLY = 17;
 
@@ -134,11 +147,13 @@ public final class EnvelopeCodec {
         WireWriter w = header(HEARTBEAT, h.from(), h.to(), 0);
         w.writeLong(h.term());
         w.writeLong(h.commit());
+        w.writeLong(h.context());
         yield w.toByteArray();
       }
       case HeartbeatResponse h -> {
         WireWriter w = header(HEARTBEAT_RESPONSE, h.from(), h.to(), 0);
         w.writeLong(h.term());
+        w.writeLong(h.context());
         yield w.toByteArray();
       }
       case RequestVote v -> {
@@ -147,6 +162,7 @@ public final class EnvelopeCodec {
         w.writeLong(v.lastLogIndex());
         w.writeLong(v.lastLogTerm());
         w.writeBoolean(v.preVote());
+        w.writeBoolean(v.transfer());
         yield w.toByteArray();
       }
       case RequestVoteResponse v -> {
@@ -154,6 +170,24 @@ public final class EnvelopeCodec {
         w.writeLong(v.term());
         w.writeBoolean(v.granted());
         w.writeBoolean(v.preVote());
+        yield w.toByteArray();
+      }
+      case TimeoutNow t -> {
+        WireWriter w = header(TIMEOUT_NOW, t.from(), t.to(), 0);
+        w.writeLong(t.term());
+        yield w.toByteArray();
+      }
+      case ReadIndex q -> {
+        WireWriter w = header(READ_INDEX, q.from(), q.to(), 0);
+        w.writeLong(q.term());
+        w.writeLong(q.id());
+        yield w.toByteArray();
+      }
+      case ReadIndexResponse q -> {
+        WireWriter w = header(READ_INDEX_RESPONSE, q.from(), q.to(), 0);
+        w.writeLong(q.term());
+        w.writeLong(q.id());
+        w.writeLong(q.index());
         yield w.toByteArray();
       }
     };
@@ -180,7 +214,7 @@ public final class EnvelopeCodec {
     Objects.requireNonNull(bytes, "bytes");
     WireReader r = new WireReader(bytes);
     int version = r.readByte();
-    if (version != VERSION) {
+    if (version != VERSION && version != VERSION_1) {
       throw r.error("unknown version " + version);
     }
     int kind = r.readByte();
@@ -190,7 +224,7 @@ public final class EnvelopeCodec {
         switch (kind) {
           case FORWARD -> new Envelope.Forward(from, to, r.readLong(), r.readLong(), r.readBytes());
           case FORWARD_REPLY -> forwardReply(r, from, to);
-          default -> new Envelope.Raft(message(r, kind, from, to));
+          default -> new Envelope.Raft(message(r, version, kind, from, to));
         };
     r.expectEnd();
     return e;
@@ -232,7 +266,8 @@ public final class EnvelopeCodec {
         r.readLong());
   }
 
-  private static RaftMessage message(WireReader r, int kind, String from, String to) {
+  private static RaftMessage message(WireReader r, int version, int kind, String from, String to) {
+    boolean v2 = version >= VERSION;
     return switch (kind) {
       case APPEND_ENTRIES -> {
         long term = r.readLong();
@@ -256,13 +291,32 @@ public final class EnvelopeCodec {
       case APPEND_ENTRIES_RESPONSE ->
           new AppendEntriesResponse(
               from, to, r.readLong(), r.readBoolean(), r.readLong(), r.readLong(), r.readLong());
-      case HEARTBEAT -> new Heartbeat(from, to, r.readLong(), r.readLong());
-      case HEARTBEAT_RESPONSE -> new HeartbeatResponse(from, to, r.readLong());
+      case HEARTBEAT -> new Heartbeat(from, to, r.readLong(), r.readLong(), v2 ? r.readLong() : 0);
+      case HEARTBEAT_RESPONSE ->
+          new HeartbeatResponse(from, to, r.readLong(), v2 ? r.readLong() : 0);
       case REQUEST_VOTE ->
-          new RequestVote(from, to, r.readLong(), r.readLong(), r.readLong(), r.readBoolean());
+          new RequestVote(
+              from,
+              to,
+              r.readLong(),
+              r.readLong(),
+              r.readLong(),
+              r.readBoolean(),
+              v2 && r.readBoolean());
       case REQUEST_VOTE_RESPONSE ->
           new RequestVoteResponse(from, to, r.readLong(), r.readBoolean(), r.readBoolean());
+      case TIMEOUT_NOW -> v2 ? new TimeoutNow(from, to, r.readLong()) : unknown(r, kind);
+      case READ_INDEX ->
+          v2 ? new ReadIndex(from, to, r.readLong(), r.readLong()) : unknown(r, kind);
+      case READ_INDEX_RESPONSE ->
+          v2
+              ? new ReadIndexResponse(from, to, r.readLong(), r.readLong(), r.readLong())
+              : unknown(r, kind);
       default -> throw r.error("unknown kind " + kind);
     };
+  }
+
+  private static RaftMessage unknown(WireReader r, int kind) {
+    throw r.error("kind " + kind + " in a version 1 encoding");
   }
 }

@@ -1,5 +1,6 @@
 package dev.weft.raft.server;
 
+import dev.weft.raft.MemoryStorage;
 import dev.weft.raft.MutableStorage;
 import dev.weft.raft.QuietLogger;
 import dev.weft.raft.RaftConfig;
@@ -29,6 +30,12 @@ final class Replicas {
       }
       applied.add(new String(command, StandardCharsets.UTF_8));
       return command;
+    }
+
+    /** Answers with every command applied so far, comma-separated. */
+    @Override
+    public byte[] read(byte[] query) {
+      return String.join(",", applied).getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
@@ -78,6 +85,21 @@ final class Replicas {
     Replica r =
         new Replica(
             new RaftConfig(id, ids, 10, 1, seed++).withLogger(QuietLogger.INSTANCE),
+            storages.get(id),
+            m,
+            options);
+    replicas.put(id, r);
+    return r;
+  }
+
+  /** Starts a server outside the configuration, on new storage, ready to be added. */
+  Replica join(String id) {
+    storages.put(id, new MemoryStorage());
+    Echo m = new Echo();
+    machines.put(id, m);
+    Replica r =
+        new Replica(
+            RaftConfig.joining(id, ids, 10, 1, seed++).withLogger(QuietLogger.INSTANCE),
             storages.get(id),
             m,
             options);
