@@ -41,6 +41,12 @@ final class TestCluster implements AutoCloseable {
       return List.copyOf(applied);
     }
 
+    /** Answers a read with how many commands it has applied. */
+    @Override
+    public synchronized byte[] read(byte[] query) {
+      return ByteBuffer.allocate(8).putLong(applied.size()).array();
+    }
+
     @Override
     public byte[] snapshot() {
       throw new UnsupportedOperationException("not needed here");

@@ -1,6 +1,7 @@
 package dev.weft.examples.kv;
 
 import dev.weft.raft.NotLeaderException;
+import dev.weft.raft.TransferInProgressException;
 import dev.weft.raft.server.ProposalDroppedException;
 import dev.weft.raft.server.RaftServer;
 import dev.weft.raft.server.ServerClosedException;
@@ -176,22 +177,28 @@ public final class KvClient implements KeyValueClient {
     }
     long end = System.nanoTime() + deadline.toNanos();
     if (session < 0) {
-      byte[] id = send(KvCommand.register(System.currentTimeMillis()).encode(), end);
+      byte[] id = send(KvCommand.register(System.currentTimeMillis()).encode(), end, false);
       session = ByteBuffer.wrap(id).getLong();
       seq = 0;
     }
     KvCommand c =
         new KvCommand(session, ++seq, System.currentTimeMillis(), kind, key, value, expected);
     try {
-      return KvResult.decode(send(c.encode(), end));
+      // a get is served without the log (ReadIndex, thesis 6.4): by the leader, or by a follower
+      // at the read index the leader gives
+      return KvResult.decode(send(c.encode(), end, kind == KvCommand.Kind.GET));
     } catch (SessionExpiredException e) {
       session = -1;
       throw e;
     }
   }
 
-  /** Submits {@code command} until a server answers it, retrying elsewhere, until {@code end}. */
-  private byte[] send(byte[] command, long end) throws TimeoutException, InterruptedException {
+  /**
+   * Submits {@code command} (or, for a {@code read}, reads with it) until a server answers it,
+   * retrying elsewhere, until {@code end}.
+   */
+  private byte[] send(byte[] command, long end, boolean read)
+      throws TimeoutException, InterruptedException {
     for (int attempt = 0; System.nanoTime() - end < 0; attempt++) {
       if (attempt > 1) {
         Thread.sleep(1); // hints can chase each other while an election settles
@@ -202,7 +209,8 @@ public final class KvClient implements KeyValueClient {
         continue;
       }
       try {
-        return server.submit(command).get(attemptTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        return (read ? server.read(command) : server.submit(command))
+            .get(attemptTimeout.toNanos(), TimeUnit.NANOSECONDS);
       } catch (ExecutionException e) {
         Throwable cause = e.getCause();
         if (cause instanceof NotLeaderException n
@@ -210,6 +218,11 @@ public final class KvClient implements KeyValueClient {
             && ids.contains(n.leader())
             && !n.leader().equals(target)) {
           target = n.leader();
+          continue;
+        }
+        if (cause instanceof TransferInProgressException t && ids.contains(t.target())) {
+          target = t.target(); // leadership is moving there
+          Thread.sleep(1);
           continue;
         }
         if (!(cause instanceof NotLeaderException

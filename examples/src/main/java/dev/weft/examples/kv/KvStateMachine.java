@@ -187,6 +187,24 @@ public final class KvStateMachine implements StateMachine {
   }
 
   /**
+   * Serves a {@link KvCommand.Kind#GET} without the log ({@code RaftServer.read}): the value of its
+   * key in this replica's state now. Reads need no session bookkeeping: they change nothing, so a
+   * retried read is simply read again.
+   *
+   * @param query an encoded GET command
+   * @return the encoded {@link KvResult}
+   * @throws IllegalArgumentException if the bytes are not a GET command
+   */
+  @Override
+  public byte[] read(byte[] query) {
+    KvCommand c = KvCommand.decode(query);
+    if (c.kind() != KvCommand.Kind.GET) {
+      throw new IllegalArgumentException("only a get is served without the log, not " + c.kind());
+    }
+    return new KvResult(data.get(c.key()), true).encode();
+  }
+
+  /**
    * Retried commands recognised and not executed again.
    *
    * @return the count since this map was created
@@ -205,7 +223,8 @@ public final class KvStateMachine implements StateMachine {
   }
 
   /**
-   * The value of a key in this replica's copy (for tests and demos; clients read through the log).
+   * The value of a key in this replica's copy, unconfirmed (for tests and demos; clients read
+   * through {@link #read} after ReadIndex, or through the log).
    *
    * @param key the key
    * @return its value, or null

@@ -4,6 +4,7 @@ import dev.weft.raft.MemoryStorage;
 import dev.weft.raft.NotLeaderException;
 import dev.weft.raft.RaftConfig;
 import dev.weft.raft.server.Envelope;
+import dev.weft.raft.server.ReadMode;
 import dev.weft.raft.server.Replica;
 import dev.weft.raft.server.ServerOptions;
 import dev.weft.raft.server.StateMachine;
@@ -108,6 +109,19 @@ public final class SimKvCluster {
   boolean staleReads;
 
   /**
+   * A deliberate bug for the test of the tests: a server that believes it leads answers reads from
+   * its local state without confirming with a quorum that it still leads (a leader cut off by a
+   * partition goes on serving until CheckQuorum makes it step down).
+   */
+  boolean unconfirmedLeaderReads;
+
+  /** Whether the servers run with CheckQuorum (a cut-off leader then steps down by itself). */
+  private final boolean checkQuorum;
+
+  /** How gets are served: null through the log, else without it (ReadIndex or lease). */
+  private ReadMode readMode;
+
+  /**
    * Creates a cluster running weft's {@link KvStateMachine} (with {@link #SESSION_TIMEOUT}).
    *
    * @param seed the simulation's seed
@@ -124,6 +138,21 @@ public final class SimKvCluster {
         keyCount,
         links,
         listener -> new KvStateMachine(SESSION_TIMEOUT, listener));
+    this.readMode = ReadMode.READ_INDEX;
+  }
+
+  /**
+   * Chooses how servers answer gets: through the log (null), or without it, by ReadIndex or by the
+   * lease ({@link ReadMode}); a follower serves a get at the read index its leader gives. weft's
+   * {@link KvStateMachine} defaults to ReadIndex; another service to the log (it may not implement
+   * {@link StateMachine#read}).
+   *
+   * @param mode the read path, or null for the log
+   * @return this cluster
+   */
+  public SimKvCluster readMode(ReadMode mode) {
+    this.readMode = mode;
+    return this;
   }
 
   /**
@@ -145,7 +174,38 @@ public final class SimKvCluster {
       int keyCount,
       Supplier<Link> links,
       Function<KvStateMachine.Listener, StateMachine> service) {
+    this(seed, size, clientCount, keyCount, links, service, true);
+  }
+
+  /**
+   * The planted bug of issue 15 on weft's map: five servers whose leader answers gets from its own
+   * state without confirming it still leads, and without CheckQuorum, so that a leader cut off by a
+   * partition believes it leads until the partition heals.
+   */
+  static SimKvCluster unconfirmedLeaderReads(long seed) {
+    SimKvCluster c =
+        new SimKvCluster(
+            seed,
+            5,
+            4,
+            3,
+            faultyLinks(),
+            listener -> new KvStateMachine(SESSION_TIMEOUT, listener),
+            false);
+    c.unconfirmedLeaderReads = true;
+    return c;
+  }
+
+  private SimKvCluster(
+      long seed,
+      int size,
+      int clientCount,
+      int keyCount,
+      Supplier<Link> links,
+      Function<KvStateMachine.Listener, StateMachine> service,
+      boolean checkQuorum) {
     this.service = Objects.requireNonNull(service, "service");
+    this.checkQuorum = checkQuorum;
     sim = new Simulation(seed);
     sim.keepTrace(Boolean.getBoolean("weft.trace"));
     random = sim.random();
@@ -246,6 +306,11 @@ public final class SimKvCluster {
           }
 
           @Override
+          public byte[] read(byte[] query) {
+            return inner.read(query);
+          }
+
+          @Override
           public byte[] snapshot() {
             return inner.snapshot();
           }
@@ -255,12 +320,16 @@ public final class SimKvCluster {
             inner.restore(snapshot);
           }
         };
-    RaftConfig config = new RaftConfig(id, servers, 10, 1, sim.seed() * 31 + (starts++));
+    RaftConfig config =
+        new RaftConfig(id, servers, 10, 1, sim.seed() * 31 + (starts++))
+            .withCheckQuorum(checkQuorum);
     ServerOptions options =
         ServerOptions.defaults()
             .withTickInterval(Duration.ofMillis(TICK))
             .withProposalTimeout(Duration.ofSeconds(1));
-    Replica r = new Replica(config, storages.get(id), checked, options);
+    // the lease (ReadMode.LEASE) is timed on the simulation's virtual clock
+    Replica r =
+        new Replica(config, storages.get(id), checked, options, () -> sim.now() * 1_000_000L);
     replicas.put(id, r);
     return r;
   }
@@ -282,7 +351,17 @@ public final class SimKvCluster {
           net.send(id, from, new ClientReply(q.seq(), local.encode(), null, null));
           return;
         }
-        r.submit(q.command())
+        boolean get = c.kind() == KvCommand.Kind.GET;
+        if (get
+            && unconfirmedLeaderReads
+            && r.isLeader()
+            && machines.get(id) instanceof KvStateMachine kv) {
+          // the bug ReadIndex exists to avoid: a leader answering without confirming it leads
+          KvResult local = new KvResult(kv.peek(c.key()), true);
+          net.send(id, from, new ClientReply(q.seq(), local.encode(), null, null));
+          return;
+        }
+        (get && readMode != null ? r.read(q.command(), readMode) : r.submit(q.command()))
             .whenComplete(
                 (result, failure) -> {
                   if (replicas.get(id) != r) {

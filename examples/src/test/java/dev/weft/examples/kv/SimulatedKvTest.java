@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.weft.raft.server.ReadMode;
 import dev.weft.raft.server.StateMachine;
 import dev.weft.testkit.lin.LinearizabilityChecker;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -104,6 +106,48 @@ class SimulatedKvTest {
       }
     }
     assertTrue(caught >= 5, "stale reads went unnoticed in " + (10 - caught) + " of 10 seeds");
+  }
+
+  /**
+   * The planted bug of issue 15: a leader that answers gets from its own state without a round of
+   * heartbeats serves stale reads once a partition has cut it off; the checker must notice. Without
+   * CheckQuorum (which ReadIndex does not need) the cut-off leader believes it leads for the whole
+   * partition, not only until it steps down.
+   */
+  @Test
+  @Timeout(120)
+  void aLeaderServingReadsWithoutConfirmingIsCaught() {
+    int caught = 0;
+    for (long seed = 1; seed <= 10; seed++) {
+      SimKvCluster c = SimKvCluster.unconfirmedLeaderReads(seed);
+      SimKvCluster.run(c, SimKvCluster.RUN);
+      LinearizabilityChecker.Result verdict = c.checkLinearizable();
+      if (!verdict.linearizable()) {
+        caught++;
+        assertTrue(
+            verdict.describe().contains("get"),
+            () -> "the counterexample should show a read: " + verdict.describe());
+      }
+    }
+    assertTrue(
+        caught >= 3, "unconfirmed leader reads went unnoticed in " + (10 - caught) + " of 10");
+  }
+
+  /** Gets by lease (and follower reads), and through the log, stay linearizable under faults. */
+  @Test
+  @Timeout(120)
+  void leaseReadsAndReadsThroughTheLogAreLinearizableToo() {
+    for (ReadMode mode : new ReadMode[] {ReadMode.LEASE, null}) {
+      for (long seed = 1; seed <= 15; seed++) {
+        SimKvCluster c = new SimKvCluster(seed, 5, 4, 3, SimKvCluster.faultyLinks()).readMode(mode);
+        SimKvCluster.run(c, SimKvCluster.RUN);
+        String where = " (" + mode + ", seed " + seed + ")";
+        assertEquals(List.of(), c.violations(), where);
+        LinearizabilityChecker.Result verdict = c.checkLinearizable();
+        assertTrue(
+            verdict.linearizable(), () -> "not linearizable" + where + ": " + verdict.describe());
+      }
+    }
   }
 
   @Test
