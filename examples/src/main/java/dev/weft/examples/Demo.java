@@ -21,6 +21,7 @@ public final class Demo {
     RaftDemo.run(out);
     KvDemo.run(out);
     ChainDemo.run(out);
+    MembershipDemo.run(out);
   }
 
   static void heading(PrintStream out, String title) {
