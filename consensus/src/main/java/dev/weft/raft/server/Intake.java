@@ -16,7 +16,9 @@ import java.util.function.Consumer;
  * made on the loop's own thread by continuations (a queue of the loop's, which never blocks).
  *
  * <p>A turn takes at most {@code maxBatch} inputs in all; the submissions among them are proposed
- * together ({@link #commands}, {@link #futures}).
+ * together ({@link #commands}, {@link #futures}); operations ({@link #control}: reads, membership
+ * changes, transfers) run as they are taken, and the reads among them share one round of
+ * heartbeats.
  *
  * <p>The channels are thread-safe; the rest belongs to the loop's thread.
  */
@@ -58,7 +60,8 @@ final class Intake {
 
   /**
    * Takes, without waiting, what is ready until the turn holds {@code maxBatch} inputs: first the
-   * loop's own submissions, then envelopes and (unless {@code draining}) submissions, in turn.
+   * loop's own submissions, then operations, then envelopes and (unless {@code draining})
+   * submissions, in turn.
    *
    * @param taken inputs this turn has already taken
    * @param draining whether submissions from other threads are no longer taken
@@ -68,6 +71,16 @@ final class Intake {
   int fill(int taken, boolean draining, Consumer<Envelope> onEnvelope) {
     while (taken < maxBatch && !local.isEmpty()) {
       add(local.pollFirst());
+      taken++;
+    }
+    // operations (reads above all) are taken in the same turn, so that the reads of one turn
+    // share one round of heartbeats
+    while (taken < maxBatch) {
+      Optional<Control> c = control.tryReceive();
+      if (c.isEmpty()) {
+        break;
+      }
+      c.get().action().run();
       taken++;
     }
     while (taken < maxBatch) {

@@ -104,6 +104,7 @@ public final class Replica {
     final long issuedAt;
     final long epoch;
     final long term;
+    final boolean asLeader;
     long index = -1;
 
     Read(
@@ -112,13 +113,15 @@ public final class Replica {
         long deadline,
         long issuedAt,
         long epoch,
-        long term) {
+        long term,
+        boolean asLeader) {
       this.query = query;
       this.future = future;
       this.deadline = deadline;
       this.issuedAt = issuedAt;
       this.epoch = epoch;
       this.term = term;
+      this.asLeader = asLeader;
     }
   }
 
@@ -539,7 +542,7 @@ public final class Replica {
     }
     long now = clock.getAsLong();
     long epoch = node.leaseEpoch();
-    Read r = new Read(query, future, ticks + timeoutTicks, now, epoch, term());
+    Read r = new Read(query, future, ticks + timeoutTicks, now, epoch, term(), isLeader());
     if (mode == ReadMode.LEASE && epoch >= 0 && epoch == leaseEpoch && now - leaseUntil < 0) {
       r.index = node.status().commitIndex(); // thesis §6.4.1: no round of heartbeats
       readsToServe.add(r);
@@ -728,7 +731,7 @@ public final class Replica {
     // reads confirmed by this node as leader die with its leadership
     for (Iterator<Read> it = reads.values().iterator(); it.hasNext(); ) {
       Read r = it.next();
-      if (r.epoch >= 0 && (!leader || st.term() != r.term)) {
+      if (r.asLeader && (!leader || st.term() != r.term)) {
         it.remove();
         r.future.completeExceptionally(new NotLeaderException(id, st.leader()));
       }

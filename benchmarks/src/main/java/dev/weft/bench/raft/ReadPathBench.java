@@ -1,0 +1,172 @@
+package dev.weft.bench.raft;
+
+import dev.weft.raft.MemoryStorage;
+import dev.weft.raft.RaftConfig;
+import dev.weft.raft.Role;
+import dev.weft.raft.server.InProcessNetwork;
+import dev.weft.raft.server.RaftServer;
+import dev.weft.raft.server.ReadMode;
+import dev.weft.raft.server.ServerOptions;
+import dev.weft.raft.server.StateMachine;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Linearizable reads per second on a three-node weft group in one process (memory storage): reads
+ * through the log (a command per read), by ReadIndex (one round of heartbeats per batch of reads)
+ * and by the lease (no round while the lease holds), in the same run; 8 client threads each keep
+ * {@value #WINDOW} reads in flight on the leader. Also the time a leadership transfer takes ({@link
+ * #transfer}), from the call to the future's completion.
+ */
+@State(Scope.Benchmark)
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class ReadPathBench {
+  /** Reads each client thread keeps in flight. */
+  static final int WINDOW = 64;
+
+  /** How reads are made linearizable. */
+  @Param({"log", "readIndex", "lease"})
+  public String path;
+
+  private final InProcessNetwork network = new InProcessNetwork();
+  private final List<RaftServer> servers = new ArrayList<>();
+  private volatile RaftServer leader;
+
+  /** Answers every command and read with an empty result. */
+  static final class NullMachine implements StateMachine {
+    @Override
+    public byte[] apply(long index, byte[] command) {
+      return new byte[0];
+    }
+
+    @Override
+    public byte[] read(byte[] query) {
+      return new byte[0];
+    }
+
+    @Override
+    public byte[] snapshot() {
+      return new byte[0];
+    }
+
+    @Override
+    public void restore(byte[] snapshot) {}
+  }
+
+  /**
+   * Starts the group and waits for a leader that has committed a command.
+   *
+   * @throws InterruptedException if interrupted
+   */
+  @Setup(Level.Trial)
+  public void setUp() throws InterruptedException {
+    List<String> ids = List.of("a", "b", "c");
+    ServerOptions options = ServerOptions.defaults().withTickInterval(Duration.ofMillis(10));
+    for (String id : ids) {
+      servers.add(
+          RaftServer.start(
+              new RaftConfig(id, ids, 100, 10, id.hashCode()),
+              new MemoryStorage(),
+              new NullMachine(),
+              network.endpoint(id),
+              options));
+    }
+    leader = awaitLeader();
+  }
+
+  private RaftServer awaitLeader() throws InterruptedException {
+    for (int i = 0; i < 4000; i++) {
+      for (RaftServer s : servers) {
+        if (s.status().role() == Role.LEADER
+            && servers.stream().allMatch(o -> s.id().equals(o.status().leader()))
+            && s.submit(new byte[1]).handle((r, e) -> e == null).join()) {
+          return s;
+        }
+      }
+      Thread.sleep(5);
+    }
+    throw new IllegalStateException("no leader elected");
+  }
+
+  /** Stops the group. */
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    for (RaftServer s : servers) {
+      s.close();
+    }
+    network.close();
+  }
+
+  /** A client thread's window of reads. */
+  @State(Scope.Thread)
+  public static class Client {
+    final byte[] query = new byte[8];
+    final CompletableFuture<?>[] window = new CompletableFuture<?>[WINDOW];
+  }
+
+  /**
+   * Issues a window of reads on the leader and waits for all of them.
+   *
+   * @param client the thread's state
+   */
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  @Threads(8)
+  @OperationsPerInvocation(WINDOW)
+  public void read(Client client) {
+    RaftServer l = leader;
+    for (int i = 0; i < WINDOW; i++) {
+      client.window[i] =
+          switch (path) {
+            case "log" -> l.submit(client.query);
+            case "readIndex" -> l.read(client.query, ReadMode.READ_INDEX);
+            default -> l.read(client.query, ReadMode.LEASE);
+          };
+    }
+    CompletableFuture.allOf(client.window).join();
+  }
+
+  /**
+   * Moves leadership to the most up-to-date follower and waits until the old leader follows it.
+   *
+   * @throws Exception if the transfer fails
+   */
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  @Threads(1)
+  public void transfer() throws Exception {
+    String next = leader.transferLeadership(null).get(30, TimeUnit.SECONDS);
+    for (RaftServer s : servers) {
+      if (s.id().equals(next)) {
+        while (s.status().role() != Role.LEADER) {
+          Thread.onSpinWait();
+        }
+        leader = s;
+      }
+    }
+  }
+}
