@@ -1,16 +1,9 @@
 package dev.weft.bench.raft;
 
-import dev.weft.raft.MemoryStorage;
-import dev.weft.raft.RaftConfig;
 import dev.weft.raft.Role;
-import dev.weft.raft.server.InProcessNetwork;
 import dev.weft.raft.server.RaftServer;
 import dev.weft.raft.server.ReadMode;
-import dev.weft.raft.server.ServerOptions;
 import dev.weft.raft.server.StateMachine;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -50,9 +43,7 @@ public class ReadPathBench {
   @Param({"log", "readIndex", "lease"})
   public String path;
 
-  private final InProcessNetwork network = new InProcessNetwork();
-  private final List<RaftServer> servers = new ArrayList<>();
-  private volatile RaftServer leader;
+  private WeftCluster cluster;
 
   /** Answers every command and read with an empty result. */
   static final class NullMachine implements StateMachine {
@@ -82,41 +73,13 @@ public class ReadPathBench {
    */
   @Setup(Level.Trial)
   public void setUp() throws InterruptedException {
-    List<String> ids = List.of("a", "b", "c");
-    ServerOptions options = ServerOptions.defaults().withTickInterval(Duration.ofMillis(10));
-    for (String id : ids) {
-      servers.add(
-          RaftServer.start(
-              new RaftConfig(id, ids, 100, 10, id.hashCode()),
-              new MemoryStorage(),
-              new NullMachine(),
-              network.endpoint(id),
-              options));
-    }
-    leader = awaitLeader();
-  }
-
-  private RaftServer awaitLeader() throws InterruptedException {
-    for (int i = 0; i < 4000; i++) {
-      for (RaftServer s : servers) {
-        if (s.status().role() == Role.LEADER
-            && servers.stream().allMatch(o -> s.id().equals(o.status().leader()))
-            && s.submit(new byte[1]).handle((r, e) -> e == null).join()) {
-          return s;
-        }
-      }
-      Thread.sleep(5);
-    }
-    throw new IllegalStateException("no leader elected");
+    cluster = new WeftCluster(NullMachine::new);
   }
 
   /** Stops the group. */
   @TearDown(Level.Trial)
   public void tearDown() {
-    for (RaftServer s : servers) {
-      s.close();
-    }
-    network.close();
+    cluster.close();
   }
 
   /** A client thread's window of reads. */
@@ -137,7 +100,7 @@ public class ReadPathBench {
   @Threads(8)
   @OperationsPerInvocation(WINDOW)
   public void read(Client client) {
-    RaftServer l = leader;
+    RaftServer l = cluster.leader();
     for (int i = 0; i < WINDOW; i++) {
       client.window[i] =
           switch (path) {
@@ -159,14 +122,14 @@ public class ReadPathBench {
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
   @Threads(1)
   public void transfer() throws Exception {
-    String next = leader.transferLeadership(null).get(30, TimeUnit.SECONDS);
-    for (RaftServer s : servers) {
+    String next = cluster.leader().transferLeadership(null).get(30, TimeUnit.SECONDS);
+    for (RaftServer s : cluster.servers()) {
       if (s.id().equals(next)) {
         while (s.status().role() != Role.LEADER) {
           Thread.onSpinWait();
         }
-        leader = s;
       }
     }
+    cluster.leaderIs(next);
   }
 }

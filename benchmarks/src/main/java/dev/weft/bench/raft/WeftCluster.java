@@ -35,9 +35,14 @@ final class WeftCluster implements Cluster {
 
   private final InProcessNetwork network = new InProcessNetwork();
   private final List<RaftServer> servers = new ArrayList<>();
-  private final RaftServer leader;
+  private RaftServer leader;
 
   WeftCluster() throws InterruptedException {
+    this(CountingMachine::new);
+  }
+
+  /** Starts the three servers, each with a state machine from {@code machines}. */
+  WeftCluster(java.util.function.Supplier<StateMachine> machines) throws InterruptedException {
     List<String> ids = List.of("a", "b", "c");
     ServerOptions options = ServerOptions.defaults().withTickInterval(Duration.ofMillis(10));
     for (String id : ids) {
@@ -47,7 +52,7 @@ final class WeftCluster implements Cluster {
               // that a long GC pause under load does not depose the leader mid-measurement
               new RaftConfig(id, ids, 100, 10, id.hashCode()),
               new MemoryStorage(),
-              new CountingMachine(),
+              machines.get(),
               network.endpoint(id),
               options));
     }
@@ -67,6 +72,25 @@ final class WeftCluster implements Cluster {
       Thread.sleep(5);
     }
     throw new IllegalStateException("no leader elected");
+  }
+
+  /** The leader the cluster last knew of. */
+  RaftServer leader() {
+    return leader;
+  }
+
+  /** Records that leadership moved to {@code id}. */
+  void leaderIs(String id) {
+    for (RaftServer s : servers) {
+      if (s.id().equals(id)) {
+        leader = s;
+      }
+    }
+  }
+
+  /** The servers, in start order. */
+  List<RaftServer> servers() {
+    return servers;
   }
 
   @Override
