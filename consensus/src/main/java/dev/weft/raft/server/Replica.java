@@ -36,10 +36,11 @@ import java.util.concurrent.TimeoutException;
  * }
  *
  * <p><b>Order of effects.</b> {@link #flush()} takes every {@link Ready} the node has and, for
- * each: appends its entries and hard state to storage (durable when the storage's methods return),
- * queues its messages, applies its committed entries to the state machine and completes the
- * proposals they decide, then advances the node. Only then are the queued envelopes returned for
- * sending, so nothing is sent before what it promises is durable.
+ * each: saves its entries and hard state with one {@link MutableStorage#save} (one {@code fsync} on
+ * a disk: group commit, durable when it returns), queues its messages, applies its committed
+ * entries to the state machine and completes the proposals they decide, then advances the node.
+ * Only then are the queued envelopes returned for sending, so nothing is sent before what it
+ * promises is durable.
  *
  * <p><b>Proposals.</b> On the leader, {@link #submit} proposes at once. When the entry at the
  * proposal's index is applied, the future completes with the state machine's result (or fails with
@@ -294,10 +295,8 @@ public final class Replica {
     try {
       while (node.hasReady()) {
         Ready ready = node.ready();
-        storage.append(ready.entries());
-        if (ready.hardState() != null) {
-          storage.setHardState(ready.hardState());
-        }
+        // One save (one fsync on a disk) for the whole Ready, before any of its messages leave.
+        storage.save(ready.hardState(), ready.entries());
         for (RaftMessage m : ready.messages()) {
           outbox.add(new Envelope.Raft(m));
         }

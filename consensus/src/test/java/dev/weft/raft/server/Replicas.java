@@ -53,6 +53,9 @@ final class Replicas {
   /** Envelopes it matches are kept in {@link #held} instead of delivered. */
   Predicate<Envelope> hold = e -> false;
 
+  /** Sees what each flush returns, as it leaves the replica (before delivery). */
+  java.util.function.BiConsumer<Replica, List<Envelope>> onFlush = (r, out) -> {};
+
   private long seed = 1;
 
   Replicas(List<String> ids, ServerOptions options, java.util.function.Supplier<MutableStorage> s) {
@@ -87,8 +90,14 @@ final class Replicas {
 
   void flushAll() {
     for (Replica r : replicas.values()) {
-      wire.addAll(r.flush());
+      wire.addAll(flush(r));
     }
+  }
+
+  List<Envelope> flush(Replica r) {
+    List<Envelope> out = r.flush();
+    onFlush.accept(r, out);
+    return out;
   }
 
   /** Delivers every envelope (and those the deliveries cause), except the held ones. */
@@ -103,7 +112,7 @@ final class Replicas {
       Replica to = replicas.get(e.to());
       if (to != null) {
         to.receive(e);
-        wire.addAll(to.flush());
+        wire.addAll(flush(to));
       }
     }
   }
