@@ -4,6 +4,8 @@ import dev.weft.raft.RaftMessage.AppendEntries;
 import dev.weft.raft.RaftMessage.AppendEntriesResponse;
 import dev.weft.raft.RaftMessage.Heartbeat;
 import dev.weft.raft.RaftMessage.HeartbeatResponse;
+import dev.weft.raft.RaftMessage.InstallSnapshot;
+import dev.weft.raft.RaftMessage.InstallSnapshotResponse;
 import dev.weft.raft.RaftMessage.RequestVote;
 import dev.weft.raft.RaftMessage.RequestVoteResponse;
 
@@ -36,7 +38,36 @@ final class MessageCheck {
       case HeartbeatResponse h -> null;
       case RequestVote v -> position(v.lastLogIndex(), v.lastLogTerm(), v.term(), "last log entry");
       case RequestVoteResponse v -> null;
+      case InstallSnapshot i -> installSnapshot(i);
+      case InstallSnapshotResponse r ->
+          r.index() < 0 || r.offset() < 0 ? "negative index or offset" : null;
     };
+  }
+
+  private static String installSnapshot(InstallSnapshot i) {
+    SnapshotMetadata s = i.snapshot();
+    if (s.isEmpty()) {
+      return "an empty snapshot";
+    }
+    String last = position(s.index(), s.term(), i.term(), "snapshot");
+    if (last != null) {
+      return last;
+    }
+    if (i.offset() < 0 || i.offset() + i.data().length < 0) {
+      return "offset " + i.offset() + " out of range";
+    }
+    if (!i.intact()) {
+      return "chunk at offset " + i.offset() + " fails its checksum";
+    }
+    byte[] configuration = s.configuration();
+    if (configuration.length > 0) {
+      try {
+        Membership.decode(configuration);
+      } catch (IllegalArgumentException e) {
+        return "a snapshot configuration that does not decode";
+      }
+    }
+    return null;
   }
 
   private static String appendEntriesResponse(AppendEntriesResponse r) {

@@ -4,6 +4,8 @@ import dev.weft.raft.RaftMessage.AppendEntries;
 import dev.weft.raft.RaftMessage.AppendEntriesResponse;
 import dev.weft.raft.RaftMessage.Heartbeat;
 import dev.weft.raft.RaftMessage.HeartbeatResponse;
+import dev.weft.raft.RaftMessage.InstallSnapshot;
+import dev.weft.raft.RaftMessage.InstallSnapshotResponse;
 import dev.weft.raft.RaftMessage.RequestVote;
 import dev.weft.raft.RaftMessage.RequestVoteResponse;
 import dev.weft.raft.internal.log.RaftLog;
@@ -66,8 +68,10 @@ import java.util.Random;
  *
  * <p>Differences from the paper: heartbeats are their own message (as in etcd), carrying a commit
  * index capped at the follower's match so they need no consistency check; a follower answers an
- * AppendEntries that starts below its commit index with its commit index. Log compaction,
- * membership changes, leadership transfer and read-only queries are not here yet.
+ * AppendEntries that starts below its commit index with its commit index. A follower that needs
+ * compacted entries gets the snapshot (Raft §7): the core sends and installs only its metadata and
+ * leaves the bytes to the application ({@link InstallSnapshot}). Membership changes, leadership
+ * transfer and read-only queries are not here yet.
  *
  * <p>Untrusted input: {@link #step} drops, and logs at WARNING, messages whose content is malformed
  * or impossible ({@link MessageCheck} and the state-dependent checks below); stale messages are
@@ -110,7 +114,7 @@ final class Raft {
               + storage.lastIndex()
               + "; was the log truncated or lost?");
     }
-    long applied = Math.max(config.appliedIndex(), storage.snapshot().index());
+    long applied = Math.max(config.appliedIndex(), storage.snapshotMetadata().index());
     this.log = new RaftLog(storage, hs.commit(), applied);
     this.tracker =
         new ProgressTracker(
@@ -139,10 +143,17 @@ final class Raft {
 
   /**
    * The configuration in force at start: that of the last membership entry at or below the stored
-   * commit index (committed, so it will be applied again anyway), else the config's voters.
+   * commit index (committed, so it will be applied again anyway), else that of the snapshot, else
+   * the config's voters.
    */
   private Membership storedMembership(RaftConfig config, RaftStorage storage, long commit) {
-    long floor = storage.firstIndex();
+    SnapshotMetadata snapshot = storage.snapshotMetadata();
+    boolean snapshotHasOne = snapshot.configuration().length > 0;
+    // entries the snapshot covers are older than its configuration
+    long floor =
+        snapshotHasOne
+            ? Math.max(storage.firstIndex(), snapshot.index() + 1)
+            : storage.firstIndex();
     for (long hi = commit; hi >= floor; ) {
       long lo = Math.max(floor, hi - 255);
       List<LogEntry> chunk = storage.entries(lo, hi + 1, Long.MAX_VALUE);
@@ -154,6 +165,15 @@ final class Raft {
         }
       }
       hi = lo - 1;
+    }
+    if (snapshotHasOne) {
+      membershipIndex = snapshot.index();
+      try {
+        return Membership.decode(snapshot.configuration());
+      } catch (IllegalArgumentException bad) {
+        throw new IllegalStateException(
+            "raft " + id + ": the stored snapshot's configuration does not decode", bad);
+      }
     }
     return Membership.of(config.voters());
   }
@@ -342,8 +362,15 @@ final class Raft {
         }
         becomeFollower(h.term(), h.from());
       }
+      case InstallSnapshot i -> {
+        if (!checkFromLeader(i)) {
+          return false;
+        }
+        becomeFollower(i.term(), i.from());
+      }
       case AppendEntriesResponse r -> becomeFollower(r.term(), null);
       case HeartbeatResponse r -> becomeFollower(r.term(), null);
+      case InstallSnapshotResponse r -> becomeFollower(r.term(), null);
     }
     return true;
   }
@@ -358,6 +385,10 @@ final class Raft {
     switch (m) {
       case AppendEntries a -> answerOldLeader(a);
       case Heartbeat h -> answerOldLeader(h);
+      case InstallSnapshot i -> answerOldLeader(i);
+      case InstallSnapshotResponse r -> {
+        // answers a snapshot sent in an older term: nothing to do
+      }
       case RequestVote v -> {
         if (v.preVote()) {
           send(new RequestVoteResponse(id, v.from(), term, false, true));
@@ -392,6 +423,8 @@ final class Raft {
       case AppendEntriesResponse r -> stale(r, "a follower expects no such message");
       case HeartbeatResponse r -> stale(r, "a follower expects no such message");
       case RequestVoteResponse r -> stale(r, "a follower expects no such message");
+      case InstallSnapshot i -> handleSnapshot(i);
+      case InstallSnapshotResponse r -> stale(r, "a follower expects no such message");
     }
   }
 
@@ -403,6 +436,8 @@ final class Raft {
       case RequestVoteResponse r -> handleVoteResponse(r);
       case AppendEntriesResponse r -> stale(r, "a " + role + " expects no such message");
       case HeartbeatResponse r -> stale(r, "a " + role + " expects no such message");
+      case InstallSnapshot i -> handleSnapshot(i);
+      case InstallSnapshotResponse r -> stale(r, "a " + role + " expects no such message");
     }
   }
 
@@ -415,6 +450,8 @@ final class Raft {
       case AppendEntriesResponse r -> handleAppendResponse(r);
       case HeartbeatResponse r -> handleHeartbeatResponse(r);
       case RequestVoteResponse r -> stale(r, "a leader expects no such message");
+      case InstallSnapshot i -> drop(i, "this node leads term " + term);
+      case InstallSnapshotResponse r -> handleSnapshotResponse(r);
     }
   }
 
@@ -493,6 +530,7 @@ final class Raft {
     electionElapsed++;
     if (electionElapsed >= config.electionTicks()) {
       electionElapsed = 0;
+      probeStalledSnapshots();
       // Thesis §6.2: a leader that has not heard from a majority within an election timeout steps
       // down, so that clients can find the leader that has.
       if (config.checkQuorum()) {
@@ -518,6 +556,24 @@ final class Raft {
           long commit = Math.min(tracker.progress(peer).match(), log.committed());
           send(new Heartbeat(id, peer, term, commit));
         }
+      }
+    }
+  }
+
+  /**
+   * A snapshot transfer that got no answer for an election timeout (the follower crashed, or the
+   * chunks were lost) is given up: the follower is probed again, and gets a new transfer if it
+   * still needs one.
+   */
+  private void probeStalledSnapshots() {
+    for (var e : tracker.all().entrySet()) {
+      Progress pr = e.getValue();
+      if (pr.state() == Progress.State.SNAPSHOT && pr.snapshotStalled()) {
+        logger.log(
+            Level.INFO,
+            () ->
+                "raft " + id + ": snapshot transfer to " + e.getKey() + " stalled; probing again");
+        pr.becomeProbe();
       }
     }
   }
@@ -698,7 +754,68 @@ final class Raft {
     send(new HeartbeatResponse(id, h.from(), term));
   }
 
+  /**
+   * Raft §7 and Figure 13: a snapshot from the leader. The application gathers the chunks; the core
+   * acts on the last one, which the application steps only once it holds the whole snapshot.
+   */
+  private void handleSnapshot(InstallSnapshot m) {
+    if (!acceptLeader(m)) {
+      return;
+    }
+    SnapshotMetadata s = m.snapshot();
+    if (s.index() <= log.committed()) {
+      // Figure 13, step 6 (and etcd): everything it covers is committed here already; tell the
+      // leader where this log stands, and install nothing.
+      stale(m, "it covers only committed entries, up to " + log.committed());
+      send(new AppendEntriesResponse(id, m.from(), term, true, log.committed(), 0, 0));
+      return;
+    }
+    if (!m.done()) {
+      return; // a chunk: the application writes it; the last one installs
+    }
+    if (log.matchTerm(s.index(), s.term())) {
+      // Figure 13, step 6: the log holds the snapshot's last entry; keep the entries after it and
+      // commit what the snapshot covers (etcd's fast-forward).
+      log.commitTo(s.index());
+      logger.log(
+          Level.INFO, () -> "raft " + id + ": fast-forwarded commit to snapshot " + s.index());
+    } else {
+      // Figure 13, steps 7 and 8: discard the log and start from the snapshot.
+      log.restore(s);
+      byte[] configuration = s.configuration();
+      if (configuration.length > 0) {
+        Membership next = Membership.decode(configuration); // checked by MessageCheck
+        membershipIndex = s.index();
+        tracker.setMembership(next, id, log.lastIndex());
+      }
+      logger.log(
+          Level.INFO,
+          () ->
+              "raft "
+                  + id
+                  + ": installing snapshot "
+                  + s.index()
+                  + "/"
+                  + s.term()
+                  + " from "
+                  + lead);
+    }
+    send(new AppendEntriesResponse(id, m.from(), term, true, s.index(), 0, 0));
+  }
+
   // ---- leaders ----------------------------------------------------------------------------
+
+  private void handleSnapshotResponse(InstallSnapshotResponse r) {
+    Progress pr = tracker.progress(r.from());
+    if (pr == null) {
+      stale(r, r.from() + " is not a member of " + tracker.membership());
+      return;
+    }
+    pr.recentActive(true);
+    if (pr.state() == Progress.State.SNAPSHOT && r.index() == pr.pendingSnapshot()) {
+      pr.snapshotProgressed(); // the chunks themselves are the application's
+    }
+  }
 
   private void handleAppendResponse(AppendEntriesResponse r) {
     Progress pr = tracker.progress(r.from());
@@ -715,10 +832,15 @@ final class Raft {
       // Raft §5.3: a success updates the follower's matchIndex and nextIndex.
       boolean updated = pr.maybeUpdate(r.index());
       if (updated || (pr.state() == Progress.State.PROBE && pr.match() == r.index())) {
-        if (pr.state() == Progress.State.PROBE) {
-          pr.becomeReplicate();
-        } else {
-          pr.inflights().freeLE(r.index());
+        switch (pr.state()) {
+          case PROBE -> pr.becomeReplicate();
+          case REPLICATE -> pr.inflights().freeLE(r.index());
+          case SNAPSHOT -> {
+            // The follower installed the snapshot (or had the entries): the log can go on.
+            if (pr.match() + 1 >= log.firstIndex()) {
+              pr.becomeReplicate();
+            }
+          }
         }
         maybeCommit();
       }
@@ -790,6 +912,9 @@ final class Raft {
     if (pr.isPaused()) {
       return false;
     }
+    if (pr.next() < log.firstIndex()) {
+      return sendSnapshot(to, pr);
+    }
     long prevIndex = pr.next() - 1;
     long budget = config.maxSizePerMessage();
     if (pr.state() == Progress.State.REPLICATE) {
@@ -806,6 +931,32 @@ final class Raft {
     long last = entries.isEmpty() ? prevIndex : entries.get(entries.size() - 1).index();
     send(new AppendEntries(id, to, term, prevIndex, log.term(prevIndex), entries, log.committed()));
     pr.sent(last, bytes);
+    return true;
+  }
+
+  /**
+   * Raft §7: the follower needs entries this log has compacted, so it gets the snapshot instead.
+   * The core asks the application to stream it ({@link InstallSnapshot#request}).
+   */
+  private boolean sendSnapshot(String to, Progress pr) {
+    SnapshotMetadata s = log.snapshotMetadata();
+    if (s.isEmpty()) {
+      throw new IllegalStateException(
+          "raft " + id + ": the log starts at " + log.firstIndex() + " but there is no snapshot");
+    }
+    logger.log(
+        Level.DEBUG,
+        () ->
+            "raft "
+                + id
+                + ": "
+                + to
+                + " needs entries before "
+                + log.firstIndex()
+                + "; snapshot "
+                + s.index());
+    pr.becomeSnapshot(s.index());
+    send(InstallSnapshot.request(id, to, term, s));
     return true;
   }
 

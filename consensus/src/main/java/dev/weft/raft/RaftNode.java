@@ -159,6 +159,7 @@ public final class RaftNode {
       return false;
     }
     return raft.log.hasUnstableEntries()
+        || raft.log.pendingSnapshot() != null
         || !raft.hardState().equals(lastHardState)
         || !raft.outbox.isEmpty()
         || raft.log.hasNextCommittedEntries();
@@ -186,7 +187,8 @@ public final class RaftNode {
             messages,
             raft.log.hasNextCommittedEntries()
                 ? raft.log.nextCommittedEntries(raft.maxCommittedSizePerReady())
-                : List.of());
+                : List.of(),
+            raft.log.pendingSnapshot());
     outstanding = r;
     return r;
   }
@@ -207,6 +209,9 @@ public final class RaftNode {
     outstanding = null;
     if (ready.hardState() != null) {
       lastHardState = ready.hardState();
+    }
+    if (ready.snapshot() != null) {
+      raft.log.stableSnapTo(ready.snapshot().index());
     }
     List<LogEntry> entries = ready.entries();
     if (!entries.isEmpty()) {

@@ -45,6 +45,20 @@ final class RaftCorrupter implements Corrupter<RaftMessage> {
                   v.from(), v.to(), v.term(), v.lastLogIndex() + 1, v.term() + 1, v.preVote());
       case RequestVoteResponse v ->
           new RequestVoteResponse(v.from(), v.to(), -1, v.granted(), v.preVote());
+      case RaftMessage.InstallSnapshot i ->
+          // a chunk whose data no longer matches its checksum
+          new RaftMessage.InstallSnapshot(
+              i.from(),
+              i.to(),
+              i.term(),
+              i.snapshot(),
+              i.offset(),
+              new byte[] {1, 2, 3},
+              i.done(),
+              i.checksum() + 1);
+      case RaftMessage.InstallSnapshotResponse x ->
+          new RaftMessage.InstallSnapshotResponse(
+              x.from(), x.to(), x.term(), -1, x.offset(), x.accepted());
     };
   }
 

@@ -12,6 +12,7 @@ import dev.weft.grpc.internal.proto.Wire;
 import dev.weft.raft.LogEntry;
 import dev.weft.raft.Membership;
 import dev.weft.raft.RaftMessage;
+import dev.weft.raft.SnapshotMetadata;
 import dev.weft.raft.server.Envelope;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -52,6 +53,17 @@ class EnvelopeCodecTest {
             new RaftMessage.RequestVote("c", "a", 5, 20, 3, true),
             new RaftMessage.RequestVoteResponse("a", "c", 4, true, false),
             new RaftMessage.RequestVoteResponse("a", "c", 5, false, true),
+            RaftMessage.InstallSnapshot.chunk(
+                "a",
+                "b",
+                7,
+                new SnapshotMetadata(40, 6, Membership.of(List.of("a", "b", "c")).encode()),
+                65_536,
+                bytes("part of the state"),
+                true),
+            RaftMessage.InstallSnapshot.request("a", "b", 7, new SnapshotMetadata(40, 6)),
+            new RaftMessage.InstallSnapshotResponse("b", "a", 7, 40, 65_553, true),
+            new RaftMessage.InstallSnapshotResponse("b", "a", 7, 40, 0, false),
             // nonsense a broken sender might send: the wire keeps it, the core rejects it
             new RaftMessage.Heartbeat("a", "c", -1, Long.MIN_VALUE));
     for (RaftMessage m : messages) {
@@ -156,5 +168,19 @@ class EnvelopeCodecTest {
             RaftMessage.AppendEntries.class,
             ((Envelope.Raft) EnvelopeCodec.decode(frame)).message());
     assertArrayEquals(bytes("abc"), back.entries().get(0).data());
+  }
+
+  @Test
+  void aSnapshotChunkWithImpossibleMetadataIsMalformed() {
+    Wire.Frame f =
+        Wire.Frame.newBuilder()
+            .setFrom("a")
+            .setTo("b")
+            .setTerm(3)
+            .setInstallSnapshot(Wire.InstallSnapshot.newBuilder().setIndex(5).setSnapshotTerm(0))
+            .build();
+    EnvelopeCodec.MalformedFrameException e =
+        assertThrows(EnvelopeCodec.MalformedFrameException.class, () -> EnvelopeCodec.decode(f));
+    assertEquals(true, e.getMessage().contains("5/0"), e.getMessage());
   }
 }

@@ -6,8 +6,11 @@ import dev.weft.raft.RaftMessage.AppendEntries;
 import dev.weft.raft.RaftMessage.AppendEntriesResponse;
 import dev.weft.raft.RaftMessage.Heartbeat;
 import dev.weft.raft.RaftMessage.HeartbeatResponse;
+import dev.weft.raft.RaftMessage.InstallSnapshot;
+import dev.weft.raft.RaftMessage.InstallSnapshotResponse;
 import dev.weft.raft.RaftMessage.RequestVote;
 import dev.weft.raft.RaftMessage.RequestVoteResponse;
+import dev.weft.raft.SnapshotMetadata;
 import dev.weft.raft.server.Envelope;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +46,8 @@ public final class EnvelopeCodec {
   private static final int HEARTBEAT_RESPONSE = 4;
   private static final int REQUEST_VOTE = 5;
   private static final int REQUEST_VOTE_RESPONSE = 6;
+  private static final int INSTALL_SNAPSHOT = 12;
+  private static final int INSTALL_SNAPSHOT_RESPONSE = 13;
   private static final int FORWARD = 16;
   private static final int FORWARD_REPLY = 17;
 
@@ -156,6 +161,28 @@ public final class EnvelopeCodec {
         w.writeBoolean(v.preVote());
         yield w.toByteArray();
       }
+      case InstallSnapshot i -> {
+        byte[] configuration = i.snapshot().configuration();
+        WireWriter w =
+            header(INSTALL_SNAPSHOT, i.from(), i.to(), configuration.length + i.data().length);
+        w.writeLong(i.term());
+        w.writeLong(i.snapshot().index());
+        w.writeLong(i.snapshot().term());
+        w.writeBytes(configuration);
+        w.writeLong(i.offset());
+        w.writeBytes(i.data());
+        w.writeBoolean(i.done());
+        w.writeLong(i.checksum());
+        yield w.toByteArray();
+      }
+      case InstallSnapshotResponse r -> {
+        WireWriter w = header(INSTALL_SNAPSHOT_RESPONSE, r.from(), r.to(), 0);
+        w.writeLong(r.term());
+        w.writeLong(r.index());
+        w.writeLong(r.offset());
+        w.writeBoolean(r.accepted());
+        yield w.toByteArray();
+      }
     };
   }
 
@@ -262,7 +289,32 @@ public final class EnvelopeCodec {
           new RequestVote(from, to, r.readLong(), r.readLong(), r.readLong(), r.readBoolean());
       case REQUEST_VOTE_RESPONSE ->
           new RequestVoteResponse(from, to, r.readLong(), r.readBoolean(), r.readBoolean());
+      case INSTALL_SNAPSHOT -> installSnapshot(r, from, to);
+      case INSTALL_SNAPSHOT_RESPONSE ->
+          new InstallSnapshotResponse(
+              from, to, r.readLong(), r.readLong(), r.readLong(), r.readBoolean());
       default -> throw r.error("unknown kind " + kind);
     };
+  }
+
+  private static InstallSnapshot installSnapshot(WireReader r, String from, String to) {
+    long term = r.readLong();
+    long index = r.readLong();
+    long snapshotTerm = r.readLong();
+    byte[] configuration = r.readBytes();
+    SnapshotMetadata snapshot;
+    try {
+      snapshot = new SnapshotMetadata(index, snapshotTerm, configuration);
+    } catch (IllegalArgumentException e) {
+      throw r.error("snapshot " + index + "/" + snapshotTerm);
+    }
+    long offset = r.readLong();
+    byte[] data = r.readBytes();
+    boolean done = r.readBoolean();
+    long checksum = r.readLong();
+    if (checksum != (int) checksum) {
+      throw r.error("checksum " + checksum + " is not 32 bits");
+    }
+    return new InstallSnapshot(from, to, term, snapshot, offset, data, done, (int) checksum);
   }
 }

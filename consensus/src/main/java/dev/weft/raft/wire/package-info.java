@@ -25,6 +25,11 @@
  *   <tr><td>5</td><td>RequestVote</td><td>term, lastLogIndex, lastLogTerm (longs), preVote
  *       (bool)</td></tr>
  *   <tr><td>6</td><td>RequestVoteResponse</td><td>term (long), granted, preVote (bools)</td></tr>
+ *   <tr><td>12</td><td>InstallSnapshot</td><td>term, snapshot index, snapshot term (longs),
+ *       configuration (bytes), offset (long), data (bytes), done (bool), checksum (a long holding
+ *       the CRC32C of data as a signed 32-bit value)</td></tr>
+ *   <tr><td>13</td><td>InstallSnapshotResponse</td><td>term, index, offset (longs), accepted
+ *       (bool)</td></tr>
  *   <tr><td>16</td><td>Forward</td><td>incarnation, id (longs), command (bytes)</td></tr>
  *   <tr><td>17</td><td>ForwardReply</td><td>incarnation, id (longs); failure (a byte: 0 none,
  *       then 1 + the ordinal of {@link dev.weft.raft.server.Envelope.Failure}); a bool and, if
