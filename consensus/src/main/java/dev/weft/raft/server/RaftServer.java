@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -61,6 +62,9 @@ public final class RaftServer implements AutoCloseable {
   private final Thread loop;
   private volatile RaftStatus status;
   private volatile RuntimeException loopFailure;
+  private volatile boolean stopped;
+  private final ConcurrentLinkedQueue<CompletableFuture<Long>> snapshotRequests =
+      new ConcurrentLinkedQueue<>();
 
   private RaftServer(
       RaftConfig config,
@@ -150,6 +154,40 @@ public final class RaftServer implements AutoCloseable {
   }
 
   /**
+   * Takes a snapshot of the state machine on the loop's next turn (within a tick interval), stores
+   * it and compacts the log behind it, whatever the {@link SnapshotPolicy} says.
+   *
+   * @return a future completed with the index the snapshot covers (the previous snapshot's, if
+   *     nothing was applied since), or failed with the storage's exception or, after {@link
+   *     #close}, with {@link ServerClosedException}
+   */
+  public CompletableFuture<Long> snapshot() {
+    CompletableFuture<Long> f = new CompletableFuture<>();
+    snapshotRequests.add(f);
+    if (stopped) {
+      failSnapshotRequests();
+    }
+    return f;
+  }
+
+  private void failSnapshotRequests() {
+    for (CompletableFuture<Long> f; (f = snapshotRequests.poll()) != null; ) {
+      f.completeExceptionally(closed());
+    }
+  }
+
+  private void takeRequestedSnapshots() {
+    for (CompletableFuture<Long> f; (f = snapshotRequests.poll()) != null; ) {
+      try {
+        f.complete(replica.snapshot());
+      } catch (RuntimeException e) {
+        f.completeExceptionally(e);
+        throw e;
+      }
+    }
+  }
+
+  /**
    * The node's status as of the loop's last turn.
    *
    * @return id, term, role, leader, commit and last index
@@ -229,6 +267,7 @@ public final class RaftServer implements AutoCloseable {
           }
         }
         intake.fill(taken, draining, replica::receive);
+        takeRequestedSnapshots();
         if (!intake.commands.isEmpty()) {
           replica.submitAll(intake.commands, intake.futures);
           intake.clearBatch();
@@ -266,6 +305,8 @@ public final class RaftServer implements AutoCloseable {
       }
       transport.close();
       status = replica.status();
+      stopped = true;
+      failSnapshotRequests();
     }
   }
 

@@ -21,6 +21,8 @@ import java.util.Objects;
  *     {@link RaftServer#submit} wait (back-pressure)
  * @param maxBatch the most envelopes and proposals the loop takes before it persists, sends and
  *     applies once for all of them
+ * @param snapshots when the server snapshots its state machine and compacts its log, and how it
+ *     sends snapshots to followers
  */
 public record ServerOptions(
     Duration tickInterval,
@@ -29,7 +31,8 @@ public record ServerOptions(
     Duration drainTimeout,
     int inboxCapacity,
     int proposalQueueCapacity,
-    int maxBatch) {
+    int maxBatch,
+    SnapshotPolicy snapshots) {
 
   /**
    * Checks the options.
@@ -41,11 +44,13 @@ public record ServerOptions(
    * @param inboxCapacity envelopes that may wait
    * @param proposalQueueCapacity proposals that may wait
    * @param maxBatch the most inputs per loop iteration
+   * @param snapshots the snapshot policy
    * @throws IllegalArgumentException if a duration is not positive (drain: negative) or a size is
    *     below 1
-   * @throws NullPointerException if a duration is null
+   * @throws NullPointerException if a duration or the policy is null
    */
   public ServerOptions {
+    Objects.requireNonNull(snapshots, "snapshots");
     Objects.requireNonNull(tickInterval, "tickInterval");
     Objects.requireNonNull(proposalTimeout, "proposalTimeout");
     Objects.requireNonNull(drainTimeout, "drainTimeout");
@@ -70,8 +75,42 @@ public record ServerOptions(
   }
 
   /**
+   * Creates options without automatic snapshots ({@link SnapshotPolicy#never()}): the form these
+   * options had before snapshots.
+   *
+   * @param tickInterval wall-clock time per tick
+   * @param proposalTimeout how long a proposal may wait
+   * @param forwardProposals whether followers forward proposals
+   * @param drainTimeout how long close waits for proposals in flight
+   * @param inboxCapacity envelopes that may wait
+   * @param proposalQueueCapacity proposals that may wait
+   * @param maxBatch the most inputs per loop iteration
+   * @throws IllegalArgumentException as the canonical constructor
+   * @throws NullPointerException if a duration is null
+   */
+  public ServerOptions(
+      Duration tickInterval,
+      Duration proposalTimeout,
+      boolean forwardProposals,
+      Duration drainTimeout,
+      int inboxCapacity,
+      int proposalQueueCapacity,
+      int maxBatch) {
+    this(
+        tickInterval,
+        proposalTimeout,
+        forwardProposals,
+        drainTimeout,
+        inboxCapacity,
+        proposalQueueCapacity,
+        maxBatch,
+        SnapshotPolicy.never());
+  }
+
+  /**
    * The defaults: 10 ms ticks, 5 s proposal timeout, followers reject proposals, 5 s drain, 65,536
-   * queued envelopes, 8,192 queued proposals, batches of up to 4,096 inputs.
+   * queued envelopes, 8,192 queued proposals, batches of up to 4,096 inputs, no automatic
+   * snapshots.
    *
    * @return the default options
    */
@@ -100,7 +139,8 @@ public record ServerOptions(
         drainTimeout,
         inboxCapacity,
         proposalQueueCapacity,
-        maxBatch);
+        maxBatch,
+        snapshots);
   }
 
   /**
@@ -117,7 +157,8 @@ public record ServerOptions(
         drainTimeout,
         inboxCapacity,
         proposalQueueCapacity,
-        maxBatch);
+        maxBatch,
+        snapshots);
   }
 
   /**
@@ -134,7 +175,8 @@ public record ServerOptions(
         drainTimeout,
         inboxCapacity,
         proposalQueueCapacity,
-        maxBatch);
+        maxBatch,
+        snapshots);
   }
 
   /**
@@ -151,7 +193,8 @@ public record ServerOptions(
         timeout,
         inboxCapacity,
         proposalQueueCapacity,
-        maxBatch);
+        maxBatch,
+        snapshots);
   }
 
   /**
@@ -168,7 +211,27 @@ public record ServerOptions(
         drainTimeout,
         inboxCapacity,
         proposalQueueCapacity,
-        inputs);
+        inputs,
+        snapshots);
+  }
+
+  /**
+   * Returns these options with another snapshot policy.
+   *
+   * @param policy when to snapshot and compact, and how to send snapshots
+   * @return the changed options
+   * @throws NullPointerException if {@code policy} is null
+   */
+  public ServerOptions withSnapshots(SnapshotPolicy policy) {
+    return new ServerOptions(
+        tickInterval,
+        proposalTimeout,
+        forwardProposals,
+        drainTimeout,
+        inboxCapacity,
+        proposalQueueCapacity,
+        maxBatch,
+        policy);
   }
 
   /**
