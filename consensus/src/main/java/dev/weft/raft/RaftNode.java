@@ -20,6 +20,9 @@ import java.util.Objects;
  * //   to replicate a command (leader):   long index = node.propose(command);
  * while (node.hasReady()) {
  *   Ready ready = node.ready();
+ *   if (ready.snapshot() != null) {                  // 0. a snapshot from the leader, whose
+ *     storeAndRestore(ready.snapshot());             //    chunks the application gathered
+ *   }
  *   storage.append(ready.entries());                 // 1. persist
  *   if (ready.hardState() != null) {
  *     storage.setHardState(ready.hardState());
@@ -43,10 +46,11 @@ import java.util.Objects;
  * before.
  *
  * <p><b>Restarts.</b> {@link #start} on a storage that holds state is crash recovery: the node
- * resumes its term and vote, and emits its committed entries again from index 1 (or from {@link
- * RaftConfig#appliedIndex()} + 1), so that a state machine held in memory can rebuild; at most
- * {@link RaftConfig#maxCommittedSizePerReady()} bytes of them per Ready. A storage whose commit
- * index lies beyond its log has lost acknowledged entries: the node refuses to start.
+ * resumes its term and vote, and emits its committed entries again from index 1 (or from after the
+ * storage's snapshot, or from {@link RaftConfig#appliedIndex()} + 1), so that a state machine held
+ * in memory can rebuild; at most {@link RaftConfig#maxCommittedSizePerReady()} bytes of them per
+ * Ready. A storage whose commit index lies beyond its log has lost acknowledged entries: the node
+ * refuses to start.
  *
  * <p><b>Untrusted input.</b> {@link #step} accepts anything the network may deliver: stale,
  * duplicated and reordered messages are handled; messages with malformed or impossible content are

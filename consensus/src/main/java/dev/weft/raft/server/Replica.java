@@ -229,6 +229,9 @@ public final class Replica {
     } else if (m instanceof InstallSnapshotResponse r) {
       step(r);
       sender.onResponse(r, ticks);
+    } else if (m instanceof RaftMessage.AppendEntriesResponse r && r.success()) {
+      step(r);
+      sender.onAppended(r.from(), r.index()); // installed, or it had the entries
     } else {
       step(m);
     }

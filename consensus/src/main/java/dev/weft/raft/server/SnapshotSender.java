@@ -35,6 +35,9 @@ final class SnapshotSender {
   private final long idleTicks;
   private final Map<String, Transfer> transfers = new LinkedHashMap<>();
 
+  /** Ticks without an acknowledgement after which the unacknowledged chunks are sent again. */
+  private static final long RETRANSMIT_TICKS = 3;
+
   private final class Transfer {
     final String to;
     final long term;
@@ -44,12 +47,14 @@ final class SnapshotSender {
     long sent;
     long acked;
     long lastHeard;
-    long rewoundTo = -1;
+    long lastProgress;
+    long lastRewind = -1;
 
     Transfer(String to, long term, long now) {
       this.to = to;
       this.term = term;
       this.lastHeard = now;
+      this.lastProgress = now;
       open(0);
     }
 
@@ -108,16 +113,26 @@ final class SnapshotSender {
     }
     t.lastHeard = now;
     if (r.accepted()) {
-      t.acked = Math.max(t.acked, r.offset());
+      if (r.offset() > t.acked) {
+        t.acked = r.offset();
+        t.lastProgress = now;
+      }
       if (t.finished()) {
         transfers.remove(r.from()).close();
       }
-    } else if (r.offset() != t.rewoundTo || t.sent == t.rewoundTo) {
-      // resume where the follower stands, once per loss (the chunks after a lost one are refused
-      // too, each naming the same offset): reopen to go back
-      t.sentDone = false;
-      t.open(r.offset());
-      t.rewoundTo = t.sent;
+    } else if (r.offset() != t.acked || t.lastRewind != now) {
+      // resume where the follower stands: at once if that is not where this side thinks it is
+      // (it restarted, or acknowledgements were lost); for a lost chunk, at most once a tick, since
+      // the chunks sent after it are refused too, each naming the same offset
+      rewind(t, r.offset(), now);
+    }
+  }
+
+  /** The follower acknowledged entries up to {@code index}: a transfer it no longer needs ends. */
+  void onAppended(String from, long index) {
+    Transfer t = transfers.get(from);
+    if (t != null && index >= t.snapshot.index()) {
+      transfers.remove(from).close();
     }
   }
 
@@ -134,11 +149,21 @@ final class SnapshotSender {
         it.remove();
         continue;
       }
+      if (t.sent > t.acked && now - t.lastProgress >= RETRANSMIT_TICKS) {
+        rewind(t, t.acked, now); // go back N: the chunks after the last acknowledged were lost
+      }
       while (!t.sentDone
           && t.sent - t.acked < (long) policy.chunkBytes() * policy.chunksInFlight()) {
         out.add(new Envelope.Raft(next(t)));
       }
     }
+  }
+
+  private static void rewind(Transfer t, long offset, long now) {
+    t.sentDone = false;
+    t.open(offset); // reopens the snapshot to go back
+    t.lastRewind = now;
+    t.lastProgress = now;
   }
 
   private InstallSnapshot next(Transfer t) {

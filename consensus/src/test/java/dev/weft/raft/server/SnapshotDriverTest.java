@@ -60,7 +60,8 @@ class SnapshotDriverTest {
   }
 
   // Raft §7: a follower cut off while the leader compacted catches up through the snapshot, sent in
-  // chunks; chunks lost on the way are sent again.
+  // chunks; chunks lost on the way are sent again. (MIT 6.5840 lab 3D: TestSnapshotInstall3D and
+  // TestSnapshotInstallUnreliable3D.)
   @Test
   void aFollowerBehindTheCompactedLogCatchesUpByInstallSnapshot() {
     for (boolean lossy : new boolean[] {false, true}) {
@@ -97,7 +98,7 @@ class SnapshotDriverTest {
   }
 
   // A restarted replica restores its state machine from its stored snapshot and applies only the
-  // entries after it.
+  // entries after it. (6.5840 3D: TestSnapshotInstallCrash3D's restart.)
   @Test
   void aRestartedReplicaRestoresFromItsSnapshot() {
     Replicas c = new Replicas(ABC, options(), MemoryStorage::new);
@@ -111,6 +112,50 @@ class SnapshotDriverTest {
     assertEquals(snapshot, restarted.applied(), "restored, nothing applied yet");
     c.tick(5);
     assertEquals(before, c.machines.get(f).applied);
+  }
+
+  // 6.5840 3D, TestSnapshotInstallUnCrash3D: the lagging follower crashes in the middle of the
+  // transfer (its partial snapshot is lost with it), restarts, and still catches up over a lossy
+  // network.
+  @Test
+  void aFollowerThatCrashesDuringATransferCatchesUpAfterItsRestart() {
+    Replicas c = new Replicas(ABC, options(), MemoryStorage::new);
+    Replica leader = c.elect();
+    String f = c.follower(leader).id();
+    c.hold = e -> e.to().equals(f) || e.from().equals(f);
+    commit(c, leader, "u", 40);
+    c.held.clear();
+    Random random = new Random(11);
+    c.hold = e -> random.nextInt(5) == 0;
+    c.tick(2);
+    c.start(f); // crash and restart mid-transfer
+    c.tick(80);
+    assertEquals(leader.applied(), c.replicas.get(f).applied());
+    assertEquals(c.machines.get(leader.id()).applied, c.machines.get(f).applied);
+  }
+
+  // 6.5840 3D, TestSnapshotAllCrash3D and TestSnapshotInit3D: every server crashes and restarts
+  // from its snapshot and log, round after round; nothing committed is lost.
+  @Test
+  void everyServerRestartsFromItsSnapshotRoundAfterRound() {
+    Replicas c = new Replicas(ABC, options(), MemoryStorage::new);
+    List<String> expected = new ArrayList<>();
+    for (int round = 0; round < 4; round++) {
+      Replica leader = c.elect();
+      commit(c, leader, "r" + round + "-", 12);
+      for (int i = 0; i < 12; i++) {
+        expected.add("r" + round + "-" + i);
+      }
+      for (String id : ABC) {
+        c.start(id);
+      }
+    }
+    c.elect();
+    c.tick(5);
+    for (String id : ABC) {
+      assertEquals(expected, c.machines.get(id).applied, id);
+      assertTrue(c.storages.get(id).snapshotMetadata().index() > 0, id + " restarted from one");
+    }
   }
 
   // A proposal whose entry an installed snapshot covers cannot be decided: outcome unknown.
