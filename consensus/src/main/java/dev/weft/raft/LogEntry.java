@@ -2,35 +2,80 @@ package dev.weft.raft;
 
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Objects;
 
 /**
- * One entry of the replicated log: its position, the term of the leader that created it, and the
- * command for the state machine.
+ * One entry of the replicated log: its position, the term of the leader that created it, what kind
+ * of entry it is, and its data.
  *
- * <p>The leader of each term starts it with an entry whose data is empty (the no-op of Raft §8,
- * which lets it commit entries of earlier terms); a state machine should skip entries with empty
- * data. An empty command proposed by the application looks the same and is skipped the same way.
+ * <p>Most entries are {@linkplain Kind#COMMAND commands} for the application's state machine; the
+ * three-argument constructor makes one. The leader of each term starts it with a command entry
+ * whose data is empty (the no-op of Raft §8, which lets it commit entries of earlier terms).
+ * Entries of kind {@link Kind#MEMBERSHIP} carry a {@link Membership} (the group's configuration)
+ * for the core itself. A state machine applies exactly the entries for which {@link #isCommand()}
+ * is true (the same as {@code !isEmpty()}); an empty command proposed by the application is skipped
+ * like a no-op.
  *
  * <p>Immutable: the constructor and {@link #data()} copy the array. Equality compares the data's
  * contents, and {@link #toString()} shows at most 16 bytes of it, in hexadecimal.
  *
  * @param index the entry's position in the log, from 1
  * @param term the term in which a leader created it, from 1
- * @param data the command; empty for a leader's no-op
+ * @param kind what the entry carries
+ * @param data the command; empty for a leader's no-op; an encoded {@link Membership} for a
+ *     membership entry
  */
-public record LogEntry(long index, long term, byte[] data) {
+public record LogEntry(long index, long term, Kind kind, byte[] data) {
   private static final int SHOWN_BYTES = 16;
+
+  /** What an entry carries. */
+  public enum Kind {
+    /** A command for the application's state machine (or, with empty data, a no-op). */
+    COMMAND,
+    /**
+     * A new configuration of the group ({@link Membership#encode()}), used by the core once the
+     * entry is committed and applied. Never handed to a state machine.
+     */
+    MEMBERSHIP
+  }
 
   /**
    * Copies {@code data}.
    *
    * @param index the entry's position in the log
    * @param term the term in which a leader created it
+   * @param kind what the entry carries
+   * @param data the command, or the encoded membership
+   * @throws NullPointerException if {@code kind} or {@code data} is null
+   */
+  public LogEntry {
+    Objects.requireNonNull(kind, "kind");
+    data = data.clone();
+  }
+
+  /**
+   * Creates a command entry.
+   *
+   * @param index the entry's position in the log
+   * @param term the term in which a leader created it
    * @param data the command; empty for a leader's no-op
    * @throws NullPointerException if {@code data} is null
    */
-  public LogEntry {
-    data = data.clone();
+  public LogEntry(long index, long term, byte[] data) {
+    this(index, term, Kind.COMMAND, data);
+  }
+
+  /**
+   * Creates a membership entry.
+   *
+   * @param index the entry's position in the log
+   * @param term the term in which a leader created it
+   * @param membership the configuration it carries
+   * @return the entry
+   * @throws NullPointerException if {@code membership} is null
+   */
+  public static LogEntry membership(long index, long term, Membership membership) {
+    return new LogEntry(index, term, Kind.MEMBERSHIP, membership.encode());
   }
 
   /**
@@ -53,12 +98,22 @@ public record LogEntry(long index, long term, byte[] data) {
   }
 
   /**
-   * Tells whether the entry carries no command (a leader's no-op, or an empty proposal).
+   * Tells whether the entry carries no command for the state machine: a leader's no-op, an empty
+   * proposal, or a {@link Kind#MEMBERSHIP} entry.
    *
-   * @return true if the data is empty
+   * @return true unless {@link #isCommand()}
    */
   public boolean isEmpty() {
-    return data.length == 0;
+    return !isCommand();
+  }
+
+  /**
+   * Tells whether a state machine applies this entry: a command with data.
+   *
+   * @return true for a {@link Kind#COMMAND} entry whose data is not empty
+   */
+  public boolean isCommand() {
+    return kind == Kind.COMMAND && data.length > 0;
   }
 
   /**
@@ -76,16 +131,21 @@ public record LogEntry(long index, long term, byte[] data) {
     return o instanceof LogEntry e
         && e.index == index
         && e.term == term
+        && e.kind == kind
         && Arrays.equals(e.data, data);
   }
 
   @Override
   public int hashCode() {
-    return (Long.hashCode(index) * 31 + Long.hashCode(term)) * 31 + Arrays.hashCode(data);
+    return ((Long.hashCode(index) * 31 + Long.hashCode(term)) * 31 + kind.ordinal()) * 31
+        + Arrays.hashCode(data);
   }
 
   @Override
   public String toString() {
+    if (kind == Kind.MEMBERSHIP) {
+      return index + "/" + term + " membership";
+    }
     String shown =
         HexFormat.of().formatHex(data, 0, Math.min(data.length, SHOWN_BYTES))
             + (data.length > SHOWN_BYTES ? "..+" + (data.length - SHOWN_BYTES) : "");

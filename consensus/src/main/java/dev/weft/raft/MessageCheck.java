@@ -3,13 +3,18 @@ package dev.weft.raft;
 import dev.weft.raft.RaftMessage.AppendEntries;
 import dev.weft.raft.RaftMessage.AppendEntriesResponse;
 import dev.weft.raft.RaftMessage.Heartbeat;
+import dev.weft.raft.RaftMessage.HeartbeatResponse;
 import dev.weft.raft.RaftMessage.RequestVote;
+import dev.weft.raft.RaftMessage.RequestVoteResponse;
 
 /**
  * The checks a message's content must pass on its own, before a node looks at it: no negative index
  * or term, entries consecutive from {@code prevLogIndex + 1} with non-decreasing terms no later
  * than the message's term, hints no later than what they hint at. Checks that need the node's state
  * (an acknowledgement beyond the leader's log, a commit beyond the follower's) are in {@link Raft}.
+ *
+ * <p>{@link #problem} is an exhaustive {@code switch} over the sealed {@link RaftMessage}: a new
+ * kind of message does not compile until it says what it checks.
  */
 final class MessageCheck {
   private MessageCheck() {}
@@ -24,23 +29,22 @@ final class MessageCheck {
     if (m.term() < 0) {
       return "negative term " + m.term();
     }
-    if (m instanceof AppendEntries a) {
-      return appendEntries(a);
+    return switch (m) {
+      case AppendEntries a -> appendEntries(a);
+      case AppendEntriesResponse r -> appendEntriesResponse(r);
+      case Heartbeat h -> h.commit() < 0 ? "negative commit " + h.commit() : null;
+      case HeartbeatResponse h -> null;
+      case RequestVote v -> position(v.lastLogIndex(), v.lastLogTerm(), v.term(), "last log entry");
+      case RequestVoteResponse v -> null;
+    };
+  }
+
+  private static String appendEntriesResponse(AppendEntriesResponse r) {
+    if (r.index() < 0 || r.hintIndex() < 0 || r.hintTerm() < 0) {
+      return "negative index or hint";
     }
-    if (m instanceof AppendEntriesResponse r) {
-      if (r.index() < 0 || r.hintIndex() < 0 || r.hintTerm() < 0) {
-        return "negative index or hint";
-      }
-      if (!r.success() && (r.hintIndex() > r.index() || r.hintTerm() > r.term())) {
-        return "hint " + r.hintIndex() + "/" + r.hintTerm() + " beyond what it answers";
-      }
-      return null;
-    }
-    if (m instanceof Heartbeat h) {
-      return h.commit() < 0 ? "negative commit " + h.commit() : null;
-    }
-    if (m instanceof RequestVote v) {
-      return position(v.lastLogIndex(), v.lastLogTerm(), v.term(), "last log entry");
+    if (!r.success() && (r.hintIndex() > r.index() || r.hintTerm() > r.term())) {
+      return "hint " + r.hintIndex() + "/" + r.hintTerm() + " beyond what it answers";
     }
     return null;
   }
@@ -62,10 +66,22 @@ final class MessageCheck {
       if (e.term() < lastTerm || e.term() > a.term()) {
         return "entry " + e.index() + "/" + e.term() + " has a term out of order";
       }
+      if (e.kind() == LogEntry.Kind.MEMBERSHIP && !decodes(e)) {
+        return "entry " + e.index() + "/" + e.term() + " carries a membership that does not decode";
+      }
       expect++;
       lastTerm = e.term();
     }
     return null;
+  }
+
+  private static boolean decodes(LogEntry membershipEntry) {
+    try {
+      Membership.decode(membershipEntry.data());
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** An (index, term) pair naming a log position, in a message of term {@code term}. */

@@ -20,10 +20,11 @@ import java.util.Random;
  * {@link RaftNode} wraps it with the {@link Ready} protocol.
  *
  * <p>Implementation overview. This follows Ongaro and Ousterhout, "In Search of an Understandable
- * Consensus Algorithm" (USENIX ATC 2014), and Ongaro's thesis, "Consensus: Bridging Theory and
- * Practice" (Stanford, 2014), in the shape of etcd's raft package: every input is a method call
- * ({@link #tick()}, {@link #step}, {@link #propose}) that updates state and queues messages in
- * {@link #outbox}; nothing here sends, stores, sleeps or reads a clock.
+ * Consensus Algorithm" (USENIX ATC 2014; "Raft §n" below), and Ongaro's thesis, "Consensus:
+ * Bridging Theory and Practice" (Stanford, 2014; "thesis §n"), in the shape of etcd's raft package:
+ * every input is a method call ({@link #tick()}, {@link #step}, {@link #proposeAll}) that updates
+ * state and queues messages in {@link #outbox}; nothing here sends, stores, sleeps or reads a
+ * clock. Each rule below cites the section it implements.
  *
  * <pre>
  *            timeout              majority would vote          majority voted
@@ -35,25 +36,32 @@ import java.util.Random;
  *        a higher term, or (CheckQuorum) no majority heard from in an election timeout
  * </pre>
  *
+ * <p>{@link #step} first applies the rules every message obeys (its content checked by {@link
+ * MessageCheck}; Raft §5.1 for its term), then hands it to {@code stepLeader}, {@code
+ * stepCandidate} or {@code stepFollower}. Each of those is an exhaustive {@code switch} over the
+ * sealed {@link RaftMessage}, as etcd's {@code stepLeader}, {@code stepCandidate} and {@code
+ * stepFollower} are: a new kind of message does not compile until every role says what it does with
+ * it.
+ *
  * <ul>
- *   <li>Elections (§5.2): randomized timeouts in {@code [electionTicks, 2 * electionTicks)} from
- *       the seeded generator; one vote per term, persisted before the answer is sent; the election
- *       restriction (§5.4.1) in {@link RaftLog#isUpToDate}.
+ *   <li>Elections (Raft §5.2): randomized timeouts in {@code [electionTicks, 2 * electionTicks)}
+ *       from the seeded generator; one vote per term, persisted before the answer is sent; the
+ *       election restriction (Raft §5.4.1) in {@link RaftLog#isUpToDate}.
  *   <li>PreVote (thesis §9.6): a timed-out node first asks, at {@code term + 1} without adopting
  *       it, whether a majority would vote for it; nodes that heard from a leader within the last
  *       election timeout say no. CheckQuorum (thesis §6.2): a leader that has not heard from a
  *       majority within an election timeout steps down; with it on, nodes also ignore real vote
- *       requests within that lease (thesis §4.2.3). See docs/adr/0012.
- *   <li>Replication (§5.3): the consistency check and conflict truncation in {@link
+ *       requests within that lease (thesis §4.2.3). See ADR 12.
+ *   <li>Replication (Raft §5.3): the consistency check and conflict truncation in {@link
  *       RaftLog#maybeAppend}; a rejection carries a hint ({@link RaftLog#findConflictByTerm}) that
  *       lets the leader skip a conflicting term per round trip. Each follower is probed (one
- *       message at a time) until its match is known, then streamed to (pipelined) within a window
- *       of {@code maxInflightMessages} messages and {@code maxInflightBytes} bytes; each message
- *       carries at most {@code maxSizePerMessage} bytes of entries (at least one entry).
- *   <li>Commitment (§5.4.2, Figure 8): the leader commits the majority's match index only if that
- *       entry is from its own term; each new leader appends an empty entry to commit the entries of
- *       earlier terms. Followers learn the commit index from AppendEntries and heartbeats; there is
- *       no extra broadcast when it moves.
+ *       message at a time) until its match is known, then streamed to (pipelined, thesis §10.2)
+ *       within a window of {@code maxInflightMessages} messages and {@code maxInflightBytes} bytes;
+ *       each message carries at most {@code maxSizePerMessage} bytes of entries (at least one).
+ *   <li>Commitment (Raft §5.4.2, Figure 8): the leader commits the majority's match index only if
+ *       that entry is from its own term; each new leader appends an empty entry to commit the
+ *       entries of earlier terms (Raft §8). Followers learn the commit index from AppendEntries and
+ *       heartbeats; there is no extra broadcast when it moves.
  * </ul>
  *
  * <p>Differences from the paper: heartbeats are their own message (as in etcd), carrying a commit
@@ -82,28 +90,33 @@ final class Raft {
   private int heartbeatElapsed;
   private int randomizedElectionTimeout;
   private long malformed;
+  private long membershipIndex;
 
   Raft(RaftConfig config, RaftStorage storage) {
     this.id = config.id();
     this.config = config;
     this.logger = config.logger();
     this.random = new Random(config.randomSeed() ^ (0x9E3779B97F4A7C15L * id.hashCode()));
-    this.tracker =
-        new ProgressTracker(
-            config.voters(), config.maxInflightMessages(), config.maxInflightBytes());
     HardState hs = storage.hardState();
-    long commit = hs.commit();
-    if (commit > storage.lastIndex()) {
-      logger.log(
-          Level.WARNING,
-          "raft {0}: stored commit {1} is beyond the stored log ({2}); using {2}",
-          id,
-          commit,
-          storage.lastIndex());
-      commit = storage.lastIndex();
+    if (hs.commit() > storage.lastIndex()) {
+      // As etcd: entries this node acknowledged as committed are gone (a log truncated, lost or
+      // corrupted behind the node's back). Starting anyway could lose acknowledged writes.
+      throw new IllegalStateException(
+          "raft "
+              + id
+              + ": the stored commit index "
+              + hs.commit()
+              + " is beyond the stored log, which ends at "
+              + storage.lastIndex()
+              + "; was the log truncated or lost?");
     }
     long applied = Math.max(config.appliedIndex(), storage.snapshot().index());
-    this.log = new RaftLog(storage, commit, applied);
+    this.log = new RaftLog(storage, hs.commit(), applied);
+    this.tracker =
+        new ProgressTracker(
+            storedMembership(config, storage, hs.commit()),
+            config.maxInflightMessages(),
+            config.maxInflightBytes());
     this.term = hs.term();
     this.vote = hs.votedFor();
     becomeFollower(term, null);
@@ -119,7 +132,39 @@ final class Raft {
                 + ", commit "
                 + log.committed()
                 + ", applied "
-                + log.applied());
+                + log.applied()
+                + ", "
+                + tracker.membership());
+  }
+
+  /**
+   * The configuration in force at start: that of the last membership entry at or below the stored
+   * commit index (committed, so it will be applied again anyway), else the config's voters.
+   */
+  private Membership storedMembership(RaftConfig config, RaftStorage storage, long commit) {
+    long floor = storage.firstIndex();
+    for (long hi = commit; hi >= floor; ) {
+      long lo = Math.max(floor, hi - 255);
+      List<LogEntry> chunk = storage.entries(lo, hi + 1, Long.MAX_VALUE);
+      for (int i = chunk.size() - 1; i >= 0; i--) {
+        LogEntry e = chunk.get(i);
+        if (e.kind() == LogEntry.Kind.MEMBERSHIP) {
+          membershipIndex = e.index();
+          return decodeCommitted(e);
+        }
+      }
+      hi = lo - 1;
+    }
+    return Membership.of(config.voters());
+  }
+
+  private Membership decodeCommitted(LogEntry e) {
+    try {
+      return Membership.decode(e.data());
+    } catch (IllegalArgumentException bad) {
+      throw new IllegalStateException(
+          "raft " + id + ": the committed membership entry " + e + " does not decode", bad);
+    }
   }
 
   // ---- state ------------------------------------------------------------------------------
@@ -136,6 +181,14 @@ final class Raft {
     return malformed;
   }
 
+  Membership membership() {
+    return tracker.membership();
+  }
+
+  long maxCommittedSizePerReady() {
+    return config.maxCommittedSizePerReady();
+  }
+
   // ---- inputs -----------------------------------------------------------------------------
 
   void tick() {
@@ -146,16 +199,10 @@ final class Raft {
     }
   }
 
-  long propose(byte[] data) {
-    if (role != Role.LEADER) {
-      throw new NotLeaderException(id, lead);
-    }
-    long index = log.lastIndex() + 1;
-    appendEntry(new LogEntry(index, term, data));
-    bcastAppend();
-    return index;
-  }
-
+  /**
+   * Appends commands on the leader (Raft §5.3: the leader appends a client's command to its log,
+   * then replicates it) and sends one round of AppendEntries for all of them.
+   */
   long proposeAll(List<byte[]> commands) {
     if (role != Role.LEADER) {
       throw new NotLeaderException(id, lead);
@@ -165,19 +212,78 @@ final class Raft {
     for (int i = 0; i < commands.size(); i++) {
       entries.add(new LogEntry(first + i, term, commands.get(i)));
     }
-    log.append(entries);
-    tracker.progress(id).maybeUpdate(first + entries.size() - 1);
-    maybeCommit();
-    bcastAppend(); // one round of AppendEntries for the whole batch
+    appendEntries(entries);
+    bcastAppend(); // one round of AppendEntries for the whole batch (thesis §10.2)
     return first;
   }
 
+  /**
+   * Appends a membership entry on the leader: the hook that membership changes (issue 15) build on,
+   * with their rules (one change at a time, joint consensus or single-server steps) still to come.
+   * The new configuration takes effect when the entry is applied ({@link #applied}).
+   */
+  long proposeMembership(Membership membership) {
+    if (role != Role.LEADER) {
+      throw new NotLeaderException(id, lead);
+    }
+    long index = log.lastIndex() + 1;
+    appendEntries(List.of(LogEntry.membership(index, term, membership)));
+    bcastAppend();
+    return index;
+  }
+
+  /**
+   * The application has applied {@code entries} (committed, in order): the membership entries among
+   * them take effect now, as in etcd, where the application applies a configuration change when it
+   * applies its entry. A change is thus committed under the configuration it replaces.
+   */
+  void applied(List<LogEntry> entries) {
+    for (LogEntry e : entries) {
+      if (e.kind() == LogEntry.Kind.MEMBERSHIP && e.index() > membershipIndex) {
+        applyMembership(decodeCommitted(e), e.index());
+      }
+    }
+    log.appliedTo(entries.get(entries.size() - 1).index());
+  }
+
+  private void applyMembership(Membership next, long index) {
+    membershipIndex = index;
+    tracker.setMembership(next, id, log.lastIndex());
+    logger.log(Level.INFO, () -> "raft " + id + ": membership of index " + index + ": " + next);
+    switch (role) {
+      // Thesis §4.1: quorums are counted in the new configuration from now on.
+      case LEADER -> maybeCommit();
+      case CANDIDATE, PRE_CANDIDATE -> {
+        if (!tracker.isVoter(id)) {
+          becomeFollower(term, null);
+        } else if (tracker.tallyVotes() == VoteResult.WON) {
+          wonElection();
+        } else if (tracker.tallyVotes() == VoteResult.LOST) {
+          becomeFollower(term, null);
+        }
+      }
+      case FOLLOWER -> {
+        // a follower keeps following; it campaigns later only if it votes
+      }
+    }
+  }
+
+  /**
+   * Handles a message from the network: the checks every message passes, then the rules of terms
+   * (Raft §5.1), then the rules of this node's role.
+   *
+   * <p>A sender outside this node's configuration is not an error: a node that has not applied the
+   * latest configuration yet must still follow (and vote for) servers that configuration added,
+   * which is why requests are handled whoever sends them, as etcd does; a removed server that
+   * campaigns is held off by the lease (thesis §4.2.3). Answers from a non-member answer nothing
+   * this node asked: they are ignored (DEBUG), not counted as malformed.
+   */
   void step(RaftMessage m) {
     if (!m.to().equals(id)) {
       throw new IllegalArgumentException("message for " + m.to() + " stepped on " + id + ": " + m);
     }
-    if (m.from().equals(id) || !tracker.isVoter(m.from())) {
-      drop(m, "it comes from " + m.from() + ", not another voter");
+    if (m.from().equals(id)) {
+      drop(m, "it claims to come from this node");
       return;
     }
     String problem = MessageCheck.problem(m);
@@ -186,35 +292,11 @@ final class Raft {
       return;
     }
     if (m.term() > term) {
-      if (m instanceof RequestVote v && inLease(v)) {
-        stale(m, "a leader was heard from within the election timeout");
+      if (!stepHigherTerm(m)) {
         return;
       }
-      if (m instanceof RequestVote v && v.preVote()) {
-        // A pre-vote changes no one's term.
-      } else if (m instanceof RequestVoteResponse r && r.preVote() && r.granted()) {
-        // Granted pre-votes carry the term we would campaign in.
-      } else {
-        boolean fromLeader = m instanceof AppendEntries || m instanceof Heartbeat;
-        if (fromLeader && !checkFromLeader(m)) {
-          return;
-        }
-        becomeFollower(m.term(), fromLeader ? m.from() : null);
-      }
     } else if (m.term() < term) {
-      if ((config.checkQuorum() || config.preVote())
-          && (m instanceof AppendEntries || m instanceof Heartbeat)) {
-        // A leader of an old term (cut off, or whose messages were delayed): tell it our term so
-        // that it steps down; with PreVote it would otherwise never learn it from a vote request.
-        send(new HeartbeatResponse(id, m.from(), term));
-      } else if (m instanceof RequestVote v && v.preVote()) {
-        send(new RequestVoteResponse(id, m.from(), term, false, true));
-      }
-      stale(m, "its term is older than " + term);
-      return;
-    }
-    if (m instanceof RequestVote v) {
-      handleVoteRequest(v);
+      stepLowerTerm(m);
       return;
     }
     switch (role) {
@@ -224,7 +306,117 @@ final class Raft {
     }
   }
 
+  /**
+   * Raft §5.1: a message of a higher term makes this node a follower of that term, with the
+   * thesis's exceptions: a vote request within a leader's lease is ignored (§4.2.3), and pre-vote
+   * requests and granted pre-vote answers change no one's term (§9.6).
+   *
+   * @return false if the message was dropped
+   */
+  private boolean stepHigherTerm(RaftMessage m) {
+    switch (m) {
+      case RequestVote v -> {
+        if (inLease(v)) {
+          stale(v, "a leader was heard from within the election timeout");
+          return false;
+        }
+        if (!v.preVote()) {
+          becomeFollower(v.term(), null);
+        }
+      }
+      case RequestVoteResponse r -> {
+        // A granted pre-vote carries the term this node would campaign in, not a newer one.
+        if (!(r.preVote() && r.granted())) {
+          becomeFollower(r.term(), null);
+        }
+      }
+      case AppendEntries a -> {
+        if (!checkFromLeader(a)) {
+          return false;
+        }
+        becomeFollower(a.term(), a.from());
+      }
+      case Heartbeat h -> {
+        if (!checkFromLeader(h)) {
+          return false;
+        }
+        becomeFollower(h.term(), h.from());
+      }
+      case AppendEntriesResponse r -> becomeFollower(r.term(), null);
+      case HeartbeatResponse r -> becomeFollower(r.term(), null);
+    }
+    return true;
+  }
+
+  /**
+   * Raft §5.1: a request of an older term is rejected. With PreVote or CheckQuorum, a leader of an
+   * old term (cut off, or whose messages were delayed) is told the current term, since with PreVote
+   * it would otherwise never learn it from a vote request (thesis §9.6); an old pre-candidate is
+   * refused.
+   */
+  private void stepLowerTerm(RaftMessage m) {
+    switch (m) {
+      case AppendEntries a -> answerOldLeader(a);
+      case Heartbeat h -> answerOldLeader(h);
+      case RequestVote v -> {
+        if (v.preVote()) {
+          send(new RequestVoteResponse(id, v.from(), term, false, true));
+        }
+      }
+      case AppendEntriesResponse r -> {
+        // answers a message of an older term: nothing to do
+      }
+      case HeartbeatResponse r -> {
+        // answers a message of an older term: nothing to do
+      }
+      case RequestVoteResponse r -> {
+        // answers an older election: nothing to do
+      }
+    }
+    stale(m, "its term is older than " + term);
+  }
+
+  private void answerOldLeader(RaftMessage m) {
+    if (config.checkQuorum() || config.preVote()) {
+      send(new HeartbeatResponse(id, m.from(), term));
+    }
+  }
+
   // ---- roles ------------------------------------------------------------------------------
+
+  private void stepFollower(RaftMessage m) {
+    switch (m) {
+      case AppendEntries a -> handleAppend(a);
+      case Heartbeat h -> handleHeartbeat(h);
+      case RequestVote v -> handleVoteRequest(v);
+      case AppendEntriesResponse r -> stale(r, "a follower expects no such message");
+      case HeartbeatResponse r -> stale(r, "a follower expects no such message");
+      case RequestVoteResponse r -> stale(r, "a follower expects no such message");
+    }
+  }
+
+  private void stepCandidate(RaftMessage m) {
+    switch (m) {
+      case AppendEntries a -> handleAppend(a);
+      case Heartbeat h -> handleHeartbeat(h);
+      case RequestVote v -> handleVoteRequest(v);
+      case RequestVoteResponse r -> handleVoteResponse(r);
+      case AppendEntriesResponse r -> stale(r, "a " + role + " expects no such message");
+      case HeartbeatResponse r -> stale(r, "a " + role + " expects no such message");
+    }
+  }
+
+  private void stepLeader(RaftMessage m) {
+    switch (m) {
+      // Raft §5.2 (election safety): another leader of this node's own term cannot exist.
+      case AppendEntries a -> drop(a, "this node leads term " + term);
+      case Heartbeat h -> drop(h, "this node leads term " + term);
+      case RequestVote v -> handleVoteRequest(v);
+      case AppendEntriesResponse r -> handleAppendResponse(r);
+      case HeartbeatResponse r -> handleHeartbeatResponse(r);
+      case RequestVoteResponse r -> stale(r, "a leader expects no such message");
+    }
+  }
 
   private void becomeFollower(long newTerm, String leader) {
     Role was = role;
@@ -247,6 +439,7 @@ final class Raft {
   }
 
   private void becomeCandidate() {
+    // Raft §5.2: a candidate increments its term and votes for itself.
     reset(term + 1);
     vote = id;
     role = Role.CANDIDATE;
@@ -258,8 +451,10 @@ final class Raft {
     role = Role.LEADER;
     lead = id;
     // Raft §8: a no-op of the new term, so that entries of earlier terms can be committed.
-    appendEntry(new LogEntry(log.lastIndex() + 1, term, new byte[0]));
+    appendEntries(List.of(new LogEntry(log.lastIndex() + 1, term, new byte[0])));
     logger.log(Level.INFO, () -> "raft " + id + ": became leader at term " + term);
+    // Raft §5.2: the new leader sends AppendEntries at once, to establish its authority.
+    bcastAppend();
   }
 
   private void reset(long newTerm) {
@@ -270,6 +465,7 @@ final class Raft {
     lead = null;
     electionElapsed = 0;
     heartbeatElapsed = 0;
+    // Raft §5.2: randomized election timeouts make split votes rare.
     randomizedElectionTimeout = config.electionTicks() + random.nextInt(config.electionTicks());
     tracker.reset(id, log.lastIndex());
   }
@@ -282,9 +478,13 @@ final class Raft {
 
   private void tickElection() {
     electionElapsed++;
+    // Raft §5.2: a follower that hears from no leader for an election timeout campaigns; a node
+    // that does not vote in the configuration in force (a learner, or one removed) never does.
     if (electionElapsed >= randomizedElectionTimeout) {
       electionElapsed = 0;
-      campaign(config.preVote());
+      if (tracker.isVoter(id)) {
+        campaign(config.preVote());
+      }
     }
   }
 
@@ -293,6 +493,8 @@ final class Raft {
     electionElapsed++;
     if (electionElapsed >= config.electionTicks()) {
       electionElapsed = 0;
+      // Thesis §6.2: a leader that has not heard from a majority within an election timeout steps
+      // down, so that clients can find the leader that has.
       if (config.checkQuorum()) {
         if (!tracker.quorumActive(id)) {
           logger.log(
@@ -308,9 +510,10 @@ final class Raft {
         }
       }
     }
+    // Raft §5.2: a leader sends heartbeats to keep its authority (to learners too, thesis §4.2.1).
     if (heartbeatElapsed >= config.heartbeatTicks()) {
       heartbeatElapsed = 0;
-      for (String peer : tracker.voters()) {
+      for (String peer : tracker.members()) {
         if (!peer.equals(id)) {
           long commit = Math.min(tracker.progress(peer).match(), log.committed());
           send(new Heartbeat(id, peer, term, commit));
@@ -330,12 +533,7 @@ final class Raft {
     }
     tracker.recordVote(id, true);
     if (tracker.tallyVotes() == VoteResult.WON) {
-      if (preVote) {
-        campaign(false);
-      } else {
-        becomeLeader();
-        bcastAppend();
-      }
+      wonElection(); // the only voter
       return;
     }
     long lastIndex = log.lastIndex();
@@ -347,18 +545,37 @@ final class Raft {
     }
   }
 
+  /**
+   * A majority granted: a pre-candidate starts the real election (thesis §9.6), a candidate leads.
+   */
+  private void wonElection() {
+    if (role == Role.PRE_CANDIDATE) {
+      campaign(false);
+    } else {
+      becomeLeader();
+    }
+  }
+
   /** Whether to ignore a vote request of a higher term because a leader was heard from lately. */
   private boolean inLease(RequestVote v) {
+    // Thesis §4.2.3: with CheckQuorum, a node that heard from a leader within the minimum election
+    // timeout neither updates its term nor grants its vote; with PreVote alone the lease covers
+    // pre-votes only (thesis §9.6), since then only a candidate a majority agreed to asks for real.
     boolean applies = v.preVote() ? config.preVote() || config.checkQuorum() : config.checkQuorum();
     return applies && lead != null && electionElapsed < config.electionTicks();
   }
 
   private void handleVoteRequest(RequestVote v) {
+    // Raft §5.2: at most one vote per term, first come first served; thesis §9.6: a pre-vote for a
+    // later term may be granted whatever this node voted in its own. Raft §5.4.1: only to a
+    // candidate whose log is at least as up-to-date as this node's.
     boolean canVote =
         v.from().equals(vote) || (vote == null && lead == null) || (v.preVote() && v.term() > term);
     if (canVote && log.isUpToDate(v.lastLogIndex(), v.lastLogTerm())) {
       send(new RequestVoteResponse(id, v.from(), v.term(), true, v.preVote()));
       if (!v.preVote()) {
+        // Raft §5.2: granting a vote resets the election timer (the vote is persisted in the
+        // Ready's hard state before the answer leaves).
         electionElapsed = 0;
         vote = v.from();
       }
@@ -367,58 +584,48 @@ final class Raft {
     }
   }
 
-  private void stepCandidate(RaftMessage m) {
-    if (m instanceof AppendEntries a) {
-      if (checkFromLeader(a)) {
-        becomeFollower(term, a.from());
-        handleAppend(a);
+  private void handleVoteResponse(RequestVoteResponse r) {
+    if (!tracker.isVoter(r.from())) {
+      stale(r, r.from() + " does not vote in " + tracker.membership());
+      return;
+    }
+    boolean preCandidate = role == Role.PRE_CANDIDATE;
+    // Thesis §9.6: a granted pre-vote counts only if it carries exactly the term this node would
+    // campaign in; answers to another round or another kind of election are not counted.
+    if (r.preVote() != preCandidate || (r.preVote() && r.granted() && r.term() != term + 1)) {
+      stale(r, "it answers another election");
+      return;
+    }
+    tracker.recordVote(r.from(), r.granted());
+    // Raft §5.2: a candidate wins with the votes of a majority; it has lost once a majority
+    // refused (etcd's addition: it need not wait for its timeout).
+    switch (tracker.tallyVotes()) {
+      case WON -> wonElection();
+      case LOST -> becomeFollower(term, null);
+      case PENDING -> {
+        // more answers, or the election timeout, will decide
       }
-    } else if (m instanceof Heartbeat h) {
-      if (checkFromLeader(h)) {
-        becomeFollower(term, h.from());
-        handleHeartbeat(h);
-      }
-    } else if (m instanceof RequestVoteResponse r) {
-      boolean preCandidate = role == Role.PRE_CANDIDATE;
-      if (r.preVote() != preCandidate || (r.preVote() && r.granted() && r.term() != term + 1)) {
-        stale(m, "it answers another election");
-        return;
-      }
-      tracker.recordVote(r.from(), r.granted());
-      VoteResult result = tracker.tallyVotes();
-      if (result == VoteResult.WON) {
-        if (preCandidate) {
-          campaign(false);
-        } else {
-          becomeLeader();
-          bcastAppend();
-        }
-      } else if (result == VoteResult.LOST) {
-        becomeFollower(term, null);
-      }
-    } else {
-      stale(m, "a " + role + " expects no such message");
     }
   }
 
   // ---- followers --------------------------------------------------------------------------
 
-  private void stepFollower(RaftMessage m) {
-    if (m instanceof AppendEntries a) {
-      if (checkFromLeader(a)) {
-        electionElapsed = 0;
-        lead = a.from();
-        handleAppend(a);
-      }
-    } else if (m instanceof Heartbeat h) {
-      if (checkFromLeader(h)) {
-        electionElapsed = 0;
-        lead = h.from();
-        handleHeartbeat(h);
-      }
-    } else {
-      stale(m, "a follower expects no such message");
+  /**
+   * Raft §5.2: a message from the leader of this node's term makes a candidate a follower, and
+   * resets a follower's election timer; false (the message dropped) if it fails {@link
+   * #checkFromLeader}.
+   */
+  private boolean acceptLeader(RaftMessage m) {
+    if (!checkFromLeader(m)) {
+      return false;
     }
+    if (role == Role.FOLLOWER) {
+      electionElapsed = 0;
+      lead = m.from();
+    } else {
+      becomeFollower(term, m.from());
+    }
+    return true;
   }
 
   /**
@@ -426,6 +633,7 @@ final class Raft {
    * names a second leader in one term or a commit index beyond this node's log.
    */
   private boolean checkFromLeader(RaftMessage m) {
+    // Raft §5.2 (election safety): at most one leader per term.
     if (m.term() == term && lead != null && !lead.equals(m.from())) {
       drop(m, "the leader of term " + term + " is " + lead);
       return false;
@@ -440,10 +648,17 @@ final class Raft {
   }
 
   private void handleAppend(AppendEntries a) {
+    if (!acceptLeader(a)) {
+      return;
+    }
+    // As etcd: an AppendEntries that starts below the commit index is answered with the commit
+    // index, since committed entries already match the leader's (Raft §5.4.3, Log Matching).
     if (a.prevLogIndex() < log.committed()) {
       send(new AppendEntriesResponse(id, a.from(), term, true, log.committed(), 0, 0));
       return;
     }
+    // Raft §5.3: the consistency check; on success conflicting entries are replaced, new ones
+    // appended, and the commit index follows the leader's up to the last new entry.
     long lastNew =
         log.maybeAppend(a.prevLogIndex(), a.prevLogTerm(), a.leaderCommit(), a.entries());
     if (lastNew >= 0) {
@@ -461,7 +676,7 @@ final class Raft {
             "raft "
                 + id
                 + ": rejected "
-                + a
+                + describe(a)
                 + " at last index "
                 + log.lastIndex()
                 + "; hint "
@@ -474,60 +689,72 @@ final class Raft {
   }
 
   private void handleHeartbeat(Heartbeat h) {
+    if (!acceptLeader(h)) {
+      return;
+    }
+    // Raft §5.2 and §5.3: a heartbeat is an AppendEntries without entries; its commit index is
+    // capped at this follower's match, so it needs no consistency check.
     log.commitTo(h.commit());
     send(new HeartbeatResponse(id, h.from(), term));
   }
 
   // ---- leaders ----------------------------------------------------------------------------
 
-  private void stepLeader(RaftMessage m) {
-    if (m instanceof AppendEntries || m instanceof Heartbeat) {
-      drop(m, "this node leads term " + term);
+  private void handleAppendResponse(AppendEntriesResponse r) {
+    Progress pr = tracker.progress(r.from());
+    if (pr == null) {
+      stale(r, r.from() + " is not a member of " + tracker.membership());
       return;
     }
-    Progress pr = tracker.progress(m.from());
-    if (m instanceof AppendEntriesResponse r) {
-      pr.recentActive(true);
-      if (r.success()) {
-        if (r.index() > log.lastIndex()) {
-          drop(m, "it acknowledges index " + r.index() + " beyond the last, " + log.lastIndex());
-          return;
-        }
-        boolean updated = pr.maybeUpdate(r.index());
-        if (updated || (pr.state() == Progress.State.PROBE && pr.match() == r.index())) {
-          if (pr.state() == Progress.State.PROBE) {
-            pr.becomeReplicate();
-          } else {
-            pr.inflights().freeLE(r.index());
-          }
-          maybeCommit();
-        }
-        sendAppends(m.from(), false);
-      } else {
-        long hint = r.hintIndex();
-        if (r.hintTerm() > 0) {
-          hint = log.findConflictByTerm(r.hintIndex(), r.hintTerm());
-        }
-        if (pr.maybeDecrTo(r.index(), hint)) {
-          sendAppends(m.from(), true);
+    pr.recentActive(true);
+    if (r.success()) {
+      if (r.index() > log.lastIndex()) {
+        drop(r, "it acknowledges index " + r.index() + " beyond the last, " + log.lastIndex());
+        return;
+      }
+      // Raft §5.3: a success updates the follower's matchIndex and nextIndex.
+      boolean updated = pr.maybeUpdate(r.index());
+      if (updated || (pr.state() == Progress.State.PROBE && pr.match() == r.index())) {
+        if (pr.state() == Progress.State.PROBE) {
+          pr.becomeReplicate();
         } else {
-          stale(m, "it rejects an older AppendEntries");
+          pr.inflights().freeLE(r.index());
         }
+        maybeCommit();
       }
-    } else if (m instanceof HeartbeatResponse) {
-      pr.recentActive(true);
-      pr.heartbeatAnswered();
-      if (pr.match() < log.lastIndex()) {
-        sendAppends(m.from(), true);
-      }
+      sendAppends(r.from(), false);
     } else {
-      stale(m, "a leader expects no such message");
+      // Raft §5.3: after a rejection the leader retries from an earlier index; the follower's
+      // hint lets it skip a whole conflicting term at once.
+      long hint = r.hintIndex();
+      if (r.hintTerm() > 0) {
+        hint = log.findConflictByTerm(r.hintIndex(), r.hintTerm());
+      }
+      if (pr.maybeDecrTo(r.index(), hint)) {
+        sendAppends(r.from(), true);
+      } else {
+        stale(r, "it rejects an older AppendEntries");
+      }
     }
   }
 
-  private void appendEntry(LogEntry entry) {
-    log.append(List.of(entry));
-    tracker.progress(id).maybeUpdate(entry.index());
+  private void handleHeartbeatResponse(HeartbeatResponse r) {
+    Progress pr = tracker.progress(r.from());
+    if (pr == null) {
+      stale(r, r.from() + " is not a member of " + tracker.membership());
+      return;
+    }
+    pr.recentActive(true);
+    pr.heartbeatAnswered();
+    // A follower behind the leader gets entries again (a lost AppendEntries is retried here).
+    if (pr.match() < log.lastIndex()) {
+      sendAppends(r.from(), true);
+    }
+  }
+
+  private void appendEntries(List<LogEntry> entries) {
+    log.append(entries);
+    tracker.progress(id).maybeUpdate(entries.get(entries.size() - 1).index());
     maybeCommit();
   }
 
@@ -540,7 +767,7 @@ final class Raft {
   }
 
   private void bcastAppend() {
-    for (String peer : tracker.voters()) {
+    for (String peer : tracker.members()) {
       if (!peer.equals(id)) {
         sendAppends(peer, false);
       }

@@ -7,7 +7,10 @@ import java.util.Set;
 
 /**
  * How a {@link RaftNode} behaves: who it is, who votes, its timeouts in ticks, its seed, and the
- * options below. Immutable; {@code with...} methods and the {@link Builder} return new configs.
+ * options below. An immutable value: start from the five-argument constructor, which gives every
+ * option its default, and change options with the {@code with...} methods, each of which returns a
+ * new config. (The canonical constructor, which takes every component, exists because this is a
+ * record; the two ways above are the ones to use.)
  *
  * {@snippet :
  * RaftConfig config = new RaftConfig("a", List.of("a", "b", "c"), 10, 1, seed)
@@ -23,13 +26,16 @@ import java.util.Set;
  *       bumps its term (thesis §9.6)</td></tr>
  *   <tr><td>{@link #checkQuorum()}</td><td>true</td><td>a leader that has not heard from a
  *       majority within an election timeout steps down, and a node that has heard from a leader
- *       within one ignores vote requests (thesis §9.6, §4.2.3)</td></tr>
+ *       within one ignores vote requests (thesis §6.2, §4.2.3)</td></tr>
  *   <tr><td>{@link #maxSizePerMessage()}</td><td>1 MiB</td><td>bytes of entry data per
  *       AppendEntries (at least one entry is always sent)</td></tr>
  *   <tr><td>{@link #maxInflightMessages()}</td><td>256</td><td>AppendEntries with entries in
  *       flight to one follower before the leader waits for an answer</td></tr>
  *   <tr><td>{@link #maxInflightBytes()}</td><td>32 MiB</td><td>bytes of entry data in flight to
  *       one follower</td></tr>
+ *   <tr><td>{@link #maxCommittedSizePerReady()}</td><td>1 MiB</td><td>bytes of committed entry
+ *       data per {@link Ready} (at least one entry), so that a restarted node replays its log in
+ *       pieces</td></tr>
  *   <tr><td>{@link #appliedIndex()}</td><td>0</td><td>on restart, the last index the state
  *       machine already holds; committed entries up to it are not emitted again</td></tr>
  *   <tr><td>{@link #logger()}</td><td>{@code System.getLogger("dev.weft.raft")}</td><td>where
@@ -37,30 +43,103 @@ import java.util.Set;
  *       go</td></tr>
  *   </tbody>
  * </table>
+ *
+ * @param id this node's id
+ * @param voters the voting members when the cluster starts, including {@code id}, without
+ *     duplicates, in the order the node sends to them
+ * @param electionTicks the base election timeout: a follower that hears from no leader for a
+ *     randomized timeout in {@code [electionTicks, 2 * electionTicks)} ticks starts an election
+ * @param heartbeatTicks a leader sends heartbeats every this many ticks; less than {@code
+ *     electionTicks}
+ * @param randomSeed the seed of the node's {@link java.util.Random}, its only randomness; mixed
+ *     with {@code id}, so nodes given the same seed still draw different timeouts
+ * @param preVote whether a node asks before it starts an election
+ * @param checkQuorum whether a leader steps down when it loses contact with a majority
+ * @param maxSizePerMessage the byte budget of entry data per AppendEntries
+ * @param maxInflightMessages how many AppendEntries with entries may be in flight to one follower
+ * @param maxInflightBytes how many bytes of entry data may be in flight to one follower
+ * @param maxCommittedSizePerReady the byte budget of committed entries per {@link Ready}
+ * @param appliedIndex the index the state machine already holds, for a restarting node
+ * @param logger where the node logs, or {@code null} for {@code System.getLogger(LOGGER_NAME)}
  */
-public final class RaftConfig {
+public record RaftConfig(
+    String id,
+    List<String> voters,
+    int electionTicks,
+    int heartbeatTicks,
+    long randomSeed,
+    boolean preVote,
+    boolean checkQuorum,
+    long maxSizePerMessage,
+    int maxInflightMessages,
+    long maxInflightBytes,
+    long maxCommittedSizePerReady,
+    long appliedIndex,
+    System.Logger logger) {
   /** The logger's name when none is configured. */
   public static final String LOGGER_NAME = "dev.weft.raft";
 
   private static final long DEFAULT_MAX_SIZE_PER_MESSAGE = 1 << 20;
   private static final int DEFAULT_MAX_INFLIGHT_MESSAGES = 256;
   private static final long DEFAULT_MAX_INFLIGHT_BYTES = 32L << 20;
-
-  private final String id;
-  private final List<String> voters;
-  private final int electionTicks;
-  private final int heartbeatTicks;
-  private final long randomSeed;
-  private final boolean preVote;
-  private final boolean checkQuorum;
-  private final long maxSizePerMessage;
-  private final int maxInflightMessages;
-  private final long maxInflightBytes;
-  private final long appliedIndex;
-  private final System.Logger logger;
+  private static final long DEFAULT_MAX_COMMITTED_SIZE_PER_READY = 1 << 20;
 
   /**
-   * Creates a config with the default for every option.
+   * Checks every component and copies the voters.
+   *
+   * @param id this node's id
+   * @param voters the voting members, including {@code id}
+   * @param electionTicks the base election timeout
+   * @param heartbeatTicks the heartbeat interval
+   * @param randomSeed the seed
+   * @param preVote whether PreVote is on
+   * @param checkQuorum whether CheckQuorum is on
+   * @param maxSizePerMessage the byte budget per AppendEntries, positive
+   * @param maxInflightMessages the bound on messages in flight per follower, positive
+   * @param maxInflightBytes the bound on bytes in flight per follower, positive
+   * @param maxCommittedSizePerReady the byte budget of committed entries per Ready, positive
+   * @param appliedIndex the last applied index, zero or more
+   * @param logger the logger, or {@code null} for the default
+   * @throws IllegalArgumentException if {@code voters} lacks {@code id} or has duplicates, if
+   *     {@code heartbeatTicks < 1} or {@code electionTicks <= heartbeatTicks}, if a size limit is
+   *     below 1, or if {@code appliedIndex} is negative
+   * @throws NullPointerException if {@code id}, {@code voters} or a voter is null
+   */
+  public RaftConfig {
+    Objects.requireNonNull(id, "id");
+    voters = List.copyOf(voters);
+    Set<String> distinct = new HashSet<>(voters);
+    if (distinct.size() != voters.size()) {
+      throw new IllegalArgumentException("duplicate voters: " + voters);
+    }
+    if (!distinct.contains(id)) {
+      throw new IllegalArgumentException("voters " + voters + " do not include " + id);
+    }
+    if (heartbeatTicks < 1 || electionTicks <= heartbeatTicks) {
+      throw new IllegalArgumentException(
+          "need 1 <= heartbeatTicks < electionTicks: " + heartbeatTicks + ", " + electionTicks);
+    }
+    if (maxSizePerMessage < 1
+        || maxInflightMessages < 1
+        || maxInflightBytes < 1
+        || maxCommittedSizePerReady < 1) {
+      throw new IllegalArgumentException(
+          "size limits must be positive: "
+              + maxSizePerMessage
+              + ", "
+              + maxInflightMessages
+              + ", "
+              + maxInflightBytes
+              + ", "
+              + maxCommittedSizePerReady);
+    }
+    if (appliedIndex < 0) {
+      throw new IllegalArgumentException("negative applied index: " + appliedIndex);
+    }
+  }
+
+  /**
+   * Creates a config with the default for every option (the table above).
    *
    * @param id this node's id
    * @param voters every voting member, including {@code id}, without duplicates
@@ -87,177 +166,57 @@ public final class RaftConfig {
         DEFAULT_MAX_SIZE_PER_MESSAGE,
         DEFAULT_MAX_INFLIGHT_MESSAGES,
         DEFAULT_MAX_INFLIGHT_BYTES,
+        DEFAULT_MAX_COMMITTED_SIZE_PER_READY,
         0,
         null);
-  }
-
-  private RaftConfig(
-      String id,
-      List<String> voters,
-      int electionTicks,
-      int heartbeatTicks,
-      long randomSeed,
-      boolean preVote,
-      boolean checkQuorum,
-      long maxSizePerMessage,
-      int maxInflightMessages,
-      long maxInflightBytes,
-      long appliedIndex,
-      System.Logger logger) {
-    this.id = Objects.requireNonNull(id, "id");
-    this.voters = List.copyOf(voters);
-    Set<String> distinct = new HashSet<>(this.voters);
-    if (distinct.size() != this.voters.size()) {
-      throw new IllegalArgumentException("duplicate voters: " + voters);
-    }
-    if (!distinct.contains(id)) {
-      throw new IllegalArgumentException("voters " + voters + " do not include " + id);
-    }
-    if (heartbeatTicks < 1 || electionTicks <= heartbeatTicks) {
-      throw new IllegalArgumentException(
-          "need 1 <= heartbeatTicks < electionTicks: " + heartbeatTicks + ", " + electionTicks);
-    }
-    if (maxSizePerMessage < 1 || maxInflightMessages < 1 || maxInflightBytes < 1) {
-      throw new IllegalArgumentException(
-          "flow-control limits must be positive: "
-              + maxSizePerMessage
-              + ", "
-              + maxInflightMessages
-              + ", "
-              + maxInflightBytes);
-    }
-    if (appliedIndex < 0) {
-      throw new IllegalArgumentException("negative applied index: " + appliedIndex);
-    }
-    this.electionTicks = electionTicks;
-    this.heartbeatTicks = heartbeatTicks;
-    this.randomSeed = randomSeed;
-    this.preVote = preVote;
-    this.checkQuorum = checkQuorum;
-    this.maxSizePerMessage = maxSizePerMessage;
-    this.maxInflightMessages = maxInflightMessages;
-    this.maxInflightBytes = maxInflightBytes;
-    this.appliedIndex = appliedIndex;
-    this.logger = logger;
-  }
-
-  /**
-   * Starts a builder with every option at its default.
-   *
-   * @param id this node's id
-   * @param voters every voting member, including {@code id}
-   * @return a new builder (election 10 ticks, heartbeat 1 tick, seed 0 until set)
-   */
-  public static Builder builder(String id, List<String> voters) {
-    return new Builder(id, voters);
-  }
-
-  /**
-   * Returns this node's id.
-   *
-   * @return the id
-   */
-  public String id() {
-    return id;
-  }
-
-  /**
-   * Returns the voting members, including this node, in the order given.
-   *
-   * @return an unmodifiable list
-   */
-  public List<String> voters() {
-    return voters;
-  }
-
-  /**
-   * Returns the base election timeout in ticks.
-   *
-   * @return the timeout; actual timeouts are drawn from {@code [electionTicks, 2 * electionTicks)}
-   */
-  public int electionTicks() {
-    return electionTicks;
-  }
-
-  /**
-   * Returns the heartbeat interval in ticks.
-   *
-   * @return the interval
-   */
-  public int heartbeatTicks() {
-    return heartbeatTicks;
-  }
-
-  /**
-   * Returns the seed of the node's random generator.
-   *
-   * @return the seed
-   */
-  public long randomSeed() {
-    return randomSeed;
-  }
-
-  /**
-   * Tells whether PreVote is on.
-   *
-   * @return true if a node asks before it starts an election
-   */
-  public boolean preVote() {
-    return preVote;
-  }
-
-  /**
-   * Tells whether CheckQuorum is on.
-   *
-   * @return true if a leader steps down when it loses contact with a majority
-   */
-  public boolean checkQuorum() {
-    return checkQuorum;
-  }
-
-  /**
-   * Returns the byte budget of entry data per AppendEntries.
-   *
-   * @return the limit; a message always carries at least one entry when there is one to send
-   */
-  public long maxSizePerMessage() {
-    return maxSizePerMessage;
-  }
-
-  /**
-   * Returns how many AppendEntries with entries may be in flight to one follower.
-   *
-   * @return the limit
-   */
-  public int maxInflightMessages() {
-    return maxInflightMessages;
-  }
-
-  /**
-   * Returns how many bytes of entry data may be in flight to one follower.
-   *
-   * @return the limit
-   */
-  public long maxInflightBytes() {
-    return maxInflightBytes;
-  }
-
-  /**
-   * Returns the index the state machine has already applied, for a restarting node.
-   *
-   * @return the index, 0 by default
-   */
-  public long appliedIndex() {
-    return appliedIndex;
   }
 
   /**
    * Returns the logger the node writes to.
    *
-   * @return the configured logger, or {@code System.getLogger(LOGGER_NAME)}
+   * @return the configured logger, or {@code System.getLogger(LOGGER_NAME)} if none is
    */
+  @Override
   public System.Logger logger() {
     return logger != null ? logger : System.getLogger(LOGGER_NAME);
+  }
+
+  /**
+   * Returns a copy with another base election timeout.
+   *
+   * @param ticks the timeout in ticks, more than {@link #heartbeatTicks()}
+   * @return a new config
+   * @throws IllegalArgumentException if {@code ticks <= heartbeatTicks()}
+   */
+  public RaftConfig withElectionTicks(int ticks) {
+    Draft d = new Draft(this);
+    d.electionTicks = ticks;
+    return d.build();
+  }
+
+  /**
+   * Returns a copy with another heartbeat interval.
+   *
+   * @param ticks the interval in ticks, at least 1 and less than {@link #electionTicks()}
+   * @return a new config
+   * @throws IllegalArgumentException if {@code ticks} is out of that range
+   */
+  public RaftConfig withHeartbeatTicks(int ticks) {
+    Draft d = new Draft(this);
+    d.heartbeatTicks = ticks;
+    return d.build();
+  }
+
+  /**
+   * Returns a copy with another seed.
+   *
+   * @param seed the seed
+   * @return a new config
+   */
+  public RaftConfig withRandomSeed(long seed) {
+    Draft d = new Draft(this);
+    d.randomSeed = seed;
+    return d.build();
   }
 
   /**
@@ -267,7 +226,9 @@ public final class RaftConfig {
    * @return a new config
    */
   public RaftConfig withPreVote(boolean on) {
-    return toBuilder().preVote(on).build();
+    Draft d = new Draft(this);
+    d.preVote = on;
+    return d.build();
   }
 
   /**
@@ -277,7 +238,9 @@ public final class RaftConfig {
    * @return a new config
    */
   public RaftConfig withCheckQuorum(boolean on) {
-    return toBuilder().checkQuorum(on).build();
+    Draft d = new Draft(this);
+    d.checkQuorum = on;
+    return d.build();
   }
 
   /**
@@ -288,7 +251,9 @@ public final class RaftConfig {
    * @throws IllegalArgumentException if {@code bytes < 1}
    */
   public RaftConfig withMaxSizePerMessage(long bytes) {
-    return toBuilder().maxSizePerMessage(bytes).build();
+    Draft d = new Draft(this);
+    d.maxSizePerMessage = bytes;
+    return d.build();
   }
 
   /**
@@ -299,7 +264,9 @@ public final class RaftConfig {
    * @throws IllegalArgumentException if {@code messages < 1}
    */
   public RaftConfig withMaxInflightMessages(int messages) {
-    return toBuilder().maxInflightMessages(messages).build();
+    Draft d = new Draft(this);
+    d.maxInflightMessages = messages;
+    return d.build();
   }
 
   /**
@@ -310,7 +277,22 @@ public final class RaftConfig {
    * @throws IllegalArgumentException if {@code bytes < 1}
    */
   public RaftConfig withMaxInflightBytes(long bytes) {
-    return toBuilder().maxInflightBytes(bytes).build();
+    Draft d = new Draft(this);
+    d.maxInflightBytes = bytes;
+    return d.build();
+  }
+
+  /**
+   * Returns a copy with another byte budget of committed entries per {@link Ready}.
+   *
+   * @param bytes the budget, positive; a Ready carries at least one committed entry if any waits
+   * @return a new config
+   * @throws IllegalArgumentException if {@code bytes < 1}
+   */
+  public RaftConfig withMaxCommittedSizePerReady(long bytes) {
+    Draft d = new Draft(this);
+    d.maxCommittedSizePerReady = bytes;
+    return d.build();
   }
 
   /**
@@ -321,235 +303,58 @@ public final class RaftConfig {
    * @throws IllegalArgumentException if {@code index} is negative
    */
   public RaftConfig withAppliedIndex(long index) {
-    return toBuilder().appliedIndex(index).build();
-  }
-
-  /**
-   * Returns a copy with another seed.
-   *
-   * @param seed the seed
-   * @return a new config
-   */
-  public RaftConfig withRandomSeed(long seed) {
-    return toBuilder().randomSeed(seed).build();
+    Draft d = new Draft(this);
+    d.appliedIndex = index;
+    return d.build();
   }
 
   /**
    * Returns a copy that logs to {@code logger}.
    *
-   * @param logger the logger
+   * @param logger the logger, or {@code null} for the default
    * @return a new config
    */
   public RaftConfig withLogger(System.Logger logger) {
-    return toBuilder().logger(logger).build();
+    Draft d = new Draft(this);
+    d.logger = logger;
+    return d.build();
   }
 
   /**
-   * Returns a builder holding this config's values.
-   *
-   * @return a new builder
+   * A mutable copy of a config, changed by one {@code with...} method and rebuilt (and checked).
    */
-  public Builder toBuilder() {
-    Builder b = new Builder(id, voters);
-    b.electionTicks = electionTicks;
-    b.heartbeatTicks = heartbeatTicks;
-    b.randomSeed = randomSeed;
-    b.preVote = preVote;
-    b.checkQuorum = checkQuorum;
-    b.maxSizePerMessage = maxSizePerMessage;
-    b.maxInflightMessages = maxInflightMessages;
-    b.maxInflightBytes = maxInflightBytes;
-    b.appliedIndex = appliedIndex;
-    b.logger = logger;
-    return b;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof RaftConfig c
-        && c.id.equals(id)
-        && c.voters.equals(voters)
-        && c.electionTicks == electionTicks
-        && c.heartbeatTicks == heartbeatTicks
-        && c.randomSeed == randomSeed
-        && c.preVote == preVote
-        && c.checkQuorum == checkQuorum
-        && c.maxSizePerMessage == maxSizePerMessage
-        && c.maxInflightMessages == maxInflightMessages
-        && c.maxInflightBytes == maxInflightBytes
-        && c.appliedIndex == appliedIndex
-        && Objects.equals(c.logger, logger);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(id, voters, electionTicks, heartbeatTicks, randomSeed, appliedIndex);
-  }
-
-  @Override
-  public String toString() {
-    return "RaftConfig[id="
-        + id
-        + ", voters="
-        + voters
-        + ", electionTicks="
-        + electionTicks
-        + ", heartbeatTicks="
-        + heartbeatTicks
-        + ", randomSeed="
-        + randomSeed
-        + ", preVote="
-        + preVote
-        + ", checkQuorum="
-        + checkQuorum
-        + ", maxSizePerMessage="
-        + maxSizePerMessage
-        + ", maxInflightMessages="
-        + maxInflightMessages
-        + ", maxInflightBytes="
-        + maxInflightBytes
-        + ", appliedIndex="
-        + appliedIndex
-        + "]";
-  }
-
-  /** Builds a {@link RaftConfig}; every setter returns the builder. Not thread-safe. */
-  public static final class Builder {
+  private static final class Draft {
     private final String id;
     private final List<String> voters;
-    private int electionTicks = 10;
-    private int heartbeatTicks = 1;
+    private int electionTicks;
+    private int heartbeatTicks;
     private long randomSeed;
-    private boolean preVote = true;
-    private boolean checkQuorum = true;
-    private long maxSizePerMessage = DEFAULT_MAX_SIZE_PER_MESSAGE;
-    private int maxInflightMessages = DEFAULT_MAX_INFLIGHT_MESSAGES;
-    private long maxInflightBytes = DEFAULT_MAX_INFLIGHT_BYTES;
+    private boolean preVote;
+    private boolean checkQuorum;
+    private long maxSizePerMessage;
+    private int maxInflightMessages;
+    private long maxInflightBytes;
+    private long maxCommittedSizePerReady;
     private long appliedIndex;
     private System.Logger logger;
 
-    private Builder(String id, List<String> voters) {
-      this.id = Objects.requireNonNull(id, "id");
-      this.voters = List.copyOf(voters);
+    Draft(RaftConfig c) {
+      id = c.id;
+      voters = c.voters;
+      electionTicks = c.electionTicks;
+      heartbeatTicks = c.heartbeatTicks;
+      randomSeed = c.randomSeed;
+      preVote = c.preVote;
+      checkQuorum = c.checkQuorum;
+      maxSizePerMessage = c.maxSizePerMessage;
+      maxInflightMessages = c.maxInflightMessages;
+      maxInflightBytes = c.maxInflightBytes;
+      maxCommittedSizePerReady = c.maxCommittedSizePerReady;
+      appliedIndex = c.appliedIndex;
+      logger = c.logger;
     }
 
-    /**
-     * Sets the base election timeout.
-     *
-     * @param ticks the timeout in ticks
-     * @return this builder
-     */
-    public Builder electionTicks(int ticks) {
-      this.electionTicks = ticks;
-      return this;
-    }
-
-    /**
-     * Sets the heartbeat interval.
-     *
-     * @param ticks the interval in ticks
-     * @return this builder
-     */
-    public Builder heartbeatTicks(int ticks) {
-      this.heartbeatTicks = ticks;
-      return this;
-    }
-
-    /**
-     * Sets the seed.
-     *
-     * @param seed the seed
-     * @return this builder
-     */
-    public Builder randomSeed(long seed) {
-      this.randomSeed = seed;
-      return this;
-    }
-
-    /**
-     * Turns PreVote on or off.
-     *
-     * @param on whether to use PreVote
-     * @return this builder
-     */
-    public Builder preVote(boolean on) {
-      this.preVote = on;
-      return this;
-    }
-
-    /**
-     * Turns CheckQuorum on or off.
-     *
-     * @param on whether to use CheckQuorum
-     * @return this builder
-     */
-    public Builder checkQuorum(boolean on) {
-      this.checkQuorum = on;
-      return this;
-    }
-
-    /**
-     * Sets the byte budget of entry data per AppendEntries.
-     *
-     * @param bytes the budget
-     * @return this builder
-     */
-    public Builder maxSizePerMessage(long bytes) {
-      this.maxSizePerMessage = bytes;
-      return this;
-    }
-
-    /**
-     * Sets the bound on AppendEntries in flight per follower.
-     *
-     * @param messages the bound
-     * @return this builder
-     */
-    public Builder maxInflightMessages(int messages) {
-      this.maxInflightMessages = messages;
-      return this;
-    }
-
-    /**
-     * Sets the bound on bytes in flight per follower.
-     *
-     * @param bytes the bound
-     * @return this builder
-     */
-    public Builder maxInflightBytes(long bytes) {
-      this.maxInflightBytes = bytes;
-      return this;
-    }
-
-    /**
-     * Sets the index the state machine already holds.
-     *
-     * @param index the last applied index
-     * @return this builder
-     */
-    public Builder appliedIndex(long index) {
-      this.appliedIndex = index;
-      return this;
-    }
-
-    /**
-     * Sets the logger.
-     *
-     * @param logger the logger, or {@code null} for the default
-     * @return this builder
-     */
-    public Builder logger(System.Logger logger) {
-      this.logger = logger;
-      return this;
-    }
-
-    /**
-     * Builds the config.
-     *
-     * @return a new config
-     * @throws IllegalArgumentException if a value is out of range (see {@link RaftConfig})
-     */
-    public RaftConfig build() {
+    RaftConfig build() {
       return new RaftConfig(
           id,
           voters,
@@ -561,6 +366,7 @@ public final class RaftConfig {
           maxSizePerMessage,
           maxInflightMessages,
           maxInflightBytes,
+          maxCommittedSizePerReady,
           appliedIndex,
           logger);
     }

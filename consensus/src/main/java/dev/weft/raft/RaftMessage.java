@@ -78,6 +78,7 @@ public sealed interface RaftMessage {
       entries = List.copyOf(entries);
     }
 
+    /** Names the entries' indexes, never their data: messages appear in logs and traces. */
     @Override
     public String toString() {
       return "AppendEntries["
@@ -90,8 +91,12 @@ public sealed interface RaftMessage {
           + prevLogIndex
           + "/"
           + prevLogTerm
-          + " "
-          + entries
+          + (entries.isEmpty()
+              ? ""
+              : " entries "
+                  + entries.get(0).index()
+                  + ".."
+                  + entries.get(entries.size() - 1).index())
           + " commit="
           + leaderCommit
           + "]";

@@ -25,8 +25,8 @@ import java.util.Objects;
  *     storage.setHardState(ready.hardState());
  *   }
  *   ready.messages().forEach(transport::send);       // 2. send
- *   for (LogEntry e : ready.committedEntries()) {    // 3. apply
- *     if (!e.isEmpty()) {
+ *   for (LogEntry e : ready.committedEntries()) {    // 3. apply (commands only: no-ops and
+ *     if (e.isCommand()) {                           //    membership entries are the core's)
  *       stateMachine.apply(e.index(), e.data());
  *     }
  *   }
@@ -44,7 +44,9 @@ import java.util.Objects;
  *
  * <p><b>Restarts.</b> {@link #start} on a storage that holds state is crash recovery: the node
  * resumes its term and vote, and emits its committed entries again from index 1 (or from {@link
- * RaftConfig#appliedIndex()} + 1), so that a state machine held in memory can rebuild.
+ * RaftConfig#appliedIndex()} + 1), so that a state machine held in memory can rebuild; at most
+ * {@link RaftConfig#maxCommittedSizePerReady()} bytes of them per Ready. A storage whose commit
+ * index lies beyond its log has lost acknowledged entries: the node refuses to start.
  *
  * <p><b>Untrusted input.</b> {@link #step} accepts anything the network may deliver: stale,
  * duplicated and reordered messages are handled; messages with malformed or impossible content are
@@ -77,6 +79,8 @@ public final class RaftNode {
    * @return the node, a follower
    * @throws IllegalArgumentException if {@code config.appliedIndex()} is beyond the stored commit
    *     index
+   * @throws IllegalStateException if the stored commit index is beyond the stored log: entries
+   *     acknowledged as committed were lost
    * @throws NullPointerException if an argument is null
    */
   public static RaftNode start(RaftConfig config, RaftStorage storage) {
@@ -121,7 +125,7 @@ public final class RaftNode {
    */
   public long propose(byte[] command) {
     Objects.requireNonNull(command, "command");
-    return raft.propose(command);
+    return raft.proposeAll(List.of(command));
   }
 
   /**
@@ -181,7 +185,7 @@ public final class RaftNode {
             raft.log.unstableEntries(),
             messages,
             raft.log.hasNextCommittedEntries()
-                ? raft.log.nextCommittedEntries(Long.MAX_VALUE)
+                ? raft.log.nextCommittedEntries(raft.maxCommittedSizePerReady())
                 : List.of());
     outstanding = r;
     return r;
@@ -211,7 +215,7 @@ public final class RaftNode {
     }
     List<LogEntry> committed = ready.committedEntries();
     if (!committed.isEmpty()) {
-      raft.log.appliedTo(committed.get(committed.size() - 1).index());
+      raft.applied(committed);
     }
   }
 
@@ -222,6 +226,22 @@ public final class RaftNode {
    */
   public RaftStatus status() {
     return raft.status();
+  }
+
+  /**
+   * Returns the group's configuration as this node uses it now: that of the last {@linkplain
+   * LogEntry.Kind#MEMBERSHIP membership entry} it has applied, or, before any, the voters of its
+   * {@link RaftConfig}. Membership changes are not offered yet; this is what they will change.
+   *
+   * @return the configuration in force
+   */
+  public Membership membership() {
+    return raft.membership();
+  }
+
+  /** Appends a membership entry on the leader (a test hook until membership changes land). */
+  long proposeMembership(Membership membership) {
+    return raft.proposeMembership(Objects.requireNonNull(membership, "membership"));
   }
 
   /**

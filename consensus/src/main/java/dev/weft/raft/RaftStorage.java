@@ -22,19 +22,26 @@ import java.util.List;
  * block for long: the node calls them while it handles a tick or a message.
  *
  * <p>Indexes: the log holds entries {@code firstIndex() .. lastIndex()}; entries before {@code
- * firstIndex()} were compacted into {@link #snapshot()}. With no snapshot, {@code firstIndex()} is
- * 1 and an empty log has {@code lastIndex()} 0.
+ * firstIndex()} were compacted away, and are covered by the snapshot. With no snapshot, {@code
+ * firstIndex()} is 1 and an empty log has {@code lastIndex()} 0. A storage may keep a tail of
+ * entries that its snapshot also covers (for followers that lag a little), so in general {@code
+ * firstIndex() - 1 <= snapshot index <= lastIndex()}; the term of {@code firstIndex() - 1} is
+ * always known. A snapshot installed from a leader that this log does not hold leaves an empty log
+ * right after it: {@code firstIndex() - 1 == lastIndex() ==} the snapshot's index.
  */
 public interface RaftStorage {
   /**
-   * Returns the last hard state stored.
+   * Returns the last hard state stored. A snapshot covers only committed entries, so a storage that
+   * holds one reports a commit index of at least the snapshot's index, whatever hard state it was
+   * last given.
    *
    * @return the hard state, {@link HardState#EMPTY} for a new node
    */
   HardState hardState();
 
   /**
-   * Returns the index of the first entry available: one more than the snapshot's index.
+   * Returns the index of the first entry available: one more than the last compacted entry; that
+   * is, one more than the snapshot's index, or less if the storage keeps a tail of covered entries.
    *
    * @return the first index, from 1
    */
@@ -50,8 +57,10 @@ public interface RaftStorage {
   /**
    * Returns the term of the entry at {@code index}.
    *
-   * @param index from {@code firstIndex() - 1} (the snapshot's index, or 0) to {@code lastIndex()}
-   * @return the entry's term; the snapshot's term (0 with no snapshot) at {@code firstIndex() - 1}
+   * @param index from {@code firstIndex() - 1} (the last compacted entry, or 0) to {@code
+   *     lastIndex()}
+   * @return the entry's term; at {@code firstIndex() - 1}, the term of the last compacted entry (0
+   *     at index 0)
    * @throws IndexOutOfBoundsException if {@code index} is outside that range
    */
   long term(long index);
@@ -69,9 +78,22 @@ public interface RaftStorage {
   List<LogEntry> entries(long from, long to, long maxBytes);
 
   /**
-   * Returns the latest snapshot.
+   * Returns the latest snapshot, with its data in memory. A storage of large snapshots reads the
+   * whole state to build it: prefer {@link #snapshotMetadata()} where the bytes are not needed, and
+   * {@link MutableStorage#openSnapshot()} to stream them.
    *
    * @return the snapshot, {@link Snapshot#EMPTY} if none
    */
   Snapshot snapshot();
+
+  /**
+   * Returns the latest snapshot's metadata, without its data. The default takes it from {@link
+   * #snapshot()} (with an empty configuration); storages override it to avoid reading the data.
+   *
+   * @return the metadata, {@link SnapshotMetadata#EMPTY} if there is no snapshot
+   */
+  default SnapshotMetadata snapshotMetadata() {
+    Snapshot s = snapshot();
+    return s.index() == 0 ? SnapshotMetadata.EMPTY : new SnapshotMetadata(s.index(), s.term());
+  }
 }

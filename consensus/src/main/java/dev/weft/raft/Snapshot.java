@@ -4,10 +4,11 @@ package dev.weft.raft;
  * A point from which the log can start: the state machine's state after applying every entry up to
  * {@code index}, which has term {@code term}.
  *
- * <p>Log compaction and the InstallSnapshot message arrive in a later part of the Raft work; until
- * then storages report {@link #EMPTY} (nothing compacted), and {@link Ready#snapshot()} is always
- * {@code null}. The type exists now so that {@link RaftStorage} and {@link Ready} keep their shape
- * when compaction lands.
+ * <p>The in-memory form: it carries the whole serialised state. Storages return it from {@link
+ * RaftStorage#snapshot()} ({@link #EMPTY} when none is stored); large states are better handled as
+ * {@link SnapshotMetadata} plus a stream ({@link MutableStorage#beginSnapshot}, {@link
+ * MutableStorage#openSnapshot}). The core does not install snapshots yet, so {@link
+ * Ready#snapshot()} is always {@code null} for now.
  *
  * @param index the last index the snapshot covers, zero for none
  * @param term the term of that entry, zero for none

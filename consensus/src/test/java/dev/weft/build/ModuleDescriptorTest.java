@@ -16,7 +16,8 @@ class ModuleDescriptorTest {
     ModuleDescriptors.check(
         Path.of("target/classes/module-info.class"),
         "dev.weft.consensus",
-        Set.of("dev.weft.raft", "dev.weft.raft.server"),
+        Set.of(
+            "dev.weft.raft", "dev.weft.raft.server", "dev.weft.raft.wire", "dev.weft.raft.storage"),
         Set.of("dev.weft.primitives"));
   }
 }

@@ -29,12 +29,13 @@ class ApiTypesTest {
     assertEquals(1 << 20, c.maxSizePerMessage());
     assertEquals(256, c.maxInflightMessages());
     assertEquals(32L << 20, c.maxInflightBytes());
+    assertEquals(1 << 20, c.maxCommittedSizePerReady());
     assertEquals(0, c.appliedIndex());
     assertEquals(RaftConfig.LOGGER_NAME, c.logger().getName());
   }
 
   @Test
-  void optionsComeFromWithMethodsOrTheBuilder() {
+  void optionsComeFromWithMethodsAndConfigsAreValues() {
     RaftConfig c =
         new RaftConfig("a", ABC, 10, 2, 7)
             .withPreVote(false)
@@ -43,23 +44,20 @@ class ApiTypesTest {
             .withMaxInflightMessages(3)
             .withMaxInflightBytes(1_000)
             .withAppliedIndex(5);
-    RaftConfig b =
-        RaftConfig.builder("a", ABC)
-            .electionTicks(10)
-            .heartbeatTicks(2)
-            .randomSeed(7)
-            .preVote(false)
-            .checkQuorum(false)
-            .maxSizePerMessage(100)
-            .maxInflightMessages(3)
-            .maxInflightBytes(1_000)
-            .appliedIndex(5)
-            .build();
-    assertEquals(c, b);
-    assertEquals(c.hashCode(), b.hashCode());
-    assertEquals(c, c.toBuilder().build());
+    assertFalse(c.preVote());
+    assertFalse(c.checkQuorum());
+    assertEquals(100, c.maxSizePerMessage());
+    assertEquals(3, c.maxInflightMessages());
+    assertEquals(1_000, c.maxInflightBytes());
+    assertEquals(5, c.appliedIndex());
+    assertEquals(4, c.withHeartbeatTicks(4).withElectionTicks(20).heartbeatTicks());
+    RaftConfig same =
+        new RaftConfig("a", ABC, 10, 2, 7, false, false, 100, 3, 1_000, 1 << 20, 5, null);
+    assertEquals(c, same);
+    assertEquals(c.hashCode(), same.hashCode());
     assertNotEquals(c, c.withRandomSeed(8));
     assertTrue(c.toString().contains("maxInflightMessages=3"), c.toString());
+    assertEquals(RaftConfig.LOGGER_NAME, c.logger().getName(), "the default logger");
   }
 
   @Test
@@ -74,6 +72,8 @@ class ApiTypesTest {
     assertThrows(IllegalArgumentException.class, () -> ok.withMaxInflightMessages(0));
     assertThrows(IllegalArgumentException.class, () -> ok.withMaxSizePerMessage(0));
     assertThrows(IllegalArgumentException.class, () -> ok.withAppliedIndex(-1));
+    assertThrows(IllegalArgumentException.class, () -> ok.withHeartbeatTicks(10));
+    assertThrows(IllegalArgumentException.class, () -> ok.withElectionTicks(1));
   }
 
   @Test

@@ -4,7 +4,7 @@ import java.util.ResourceBundle;
 import java.util.function.Supplier;
 
 /** A logger that drops everything, for simulations that would otherwise flood the test output. */
-enum QuietLogger implements System.Logger {
+public enum QuietLogger implements System.Logger {
   INSTANCE;
 
   @Override

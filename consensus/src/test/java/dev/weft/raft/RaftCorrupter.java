@@ -29,29 +29,23 @@ final class RaftCorrupter implements Corrupter<RaftMessage> {
     if (r.nextBoolean()) {
       return null;
     }
-    if (m instanceof AppendEntries a) {
-      return appendEntries(a, r);
-    }
-    if (m instanceof AppendEntriesResponse x) {
-      return x.success()
-          ? new AppendEntriesResponse(x.from(), x.to(), x.term(), true, FAR, 0, 0)
-          : new AppendEntriesResponse(
-              x.from(), x.to(), x.term(), false, x.index(), x.index() + 1, x.hintTerm());
-    }
-    if (m instanceof Heartbeat h) {
-      return new Heartbeat(h.from(), h.to(), h.term(), r.nextBoolean() ? -1 : FAR);
-    }
-    if (m instanceof HeartbeatResponse h) {
-      return new HeartbeatResponse(h.from(), h.to(), -1 - r.nextInt(3));
-    }
-    if (m instanceof RequestVote v) {
-      return r.nextBoolean()
-          ? new RequestVote(v.from(), v.to(), v.term(), -1, v.lastLogTerm(), v.preVote())
-          : new RequestVote(
-              v.from(), v.to(), v.term(), v.lastLogIndex() + 1, v.term() + 1, v.preVote());
-    }
-    RequestVoteResponse v = (RequestVoteResponse) m;
-    return new RequestVoteResponse(v.from(), v.to(), -1, v.granted(), v.preVote());
+    return switch (m) {
+      case AppendEntries a -> appendEntries(a, r);
+      case AppendEntriesResponse x ->
+          x.success()
+              ? new AppendEntriesResponse(x.from(), x.to(), x.term(), true, FAR, 0, 0)
+              : new AppendEntriesResponse(
+                  x.from(), x.to(), x.term(), false, x.index(), x.index() + 1, x.hintTerm());
+      case Heartbeat h -> new Heartbeat(h.from(), h.to(), h.term(), r.nextBoolean() ? -1 : FAR);
+      case HeartbeatResponse h -> new HeartbeatResponse(h.from(), h.to(), -1 - r.nextInt(3));
+      case RequestVote v ->
+          r.nextBoolean()
+              ? new RequestVote(v.from(), v.to(), v.term(), -1, v.lastLogTerm(), v.preVote())
+              : new RequestVote(
+                  v.from(), v.to(), v.term(), v.lastLogIndex() + 1, v.term() + 1, v.preVote());
+      case RequestVoteResponse v ->
+          new RequestVoteResponse(v.from(), v.to(), -1, v.granted(), v.preVote());
+    };
   }
 
   private static AppendEntries appendEntries(AppendEntries a, Random r) {

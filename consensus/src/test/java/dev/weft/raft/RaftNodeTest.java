@@ -139,4 +139,51 @@ class RaftNodeTest {
     c3.runFor(30);
     assertFalse(c1.sim.fingerprint() == c3.sim.fingerprint(), "another seed, another run");
   }
+
+  // Defect (issue 12): a stored commit index beyond the stored log was logged and ignored; it
+  // means acknowledged entries were lost, so the node must refuse to start (as etcd's raft does).
+  @Test
+  void aStoredCommitBeyondTheStoredLogRefusesToStart() {
+    MemoryStorage storage = new MemoryStorage();
+    storage.append(TestNode.entries(1, 1, 1));
+    storage.setHardState(new HardState(1, null, 5));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> RaftNode.start(new RaftConfig("a", ABC, 10, 1, 0), storage));
+    assertTrue(e.getMessage().contains("5") && e.getMessage().contains("2"), e.getMessage());
+  }
+
+  // Defect (issue 12): a restarted node handed its whole committed log to the application in one
+  // Ready; each Ready now carries at most about maxCommittedSizePerReady bytes of committed data.
+  @Test
+  void aRestartedNodeReplaysItsLogInBoundedReadies() {
+    MemoryStorage storage = new MemoryStorage();
+    List<LogEntry> log = new java.util.ArrayList<>();
+    for (int i = 1; i <= 300; i++) {
+      log.add(new LogEntry(i, 1, new byte[10_000]));
+    }
+    storage.append(log);
+    storage.setHardState(new HardState(1, null, 300));
+    RaftConfig config = new RaftConfig("a", ABC, 10, 1, 0).withLogger(QuietLogger.INSTANCE);
+    RaftNode node = RaftNode.start(config, storage);
+    long limit = 1 << 20; // the default
+    int readies = 0;
+    long next = 1;
+    while (node.hasReady()) {
+      Ready r = node.ready();
+      long bytes = 0;
+      for (LogEntry e : r.committedEntries()) {
+        assertEquals(next++, e.index(), "in order, without gaps");
+        bytes += e.size();
+      }
+      assertTrue(
+          bytes <= limit || r.committedEntries().size() == 1,
+          bytes + " bytes of committed entries in one Ready");
+      readies++;
+      node.advance(r);
+    }
+    assertEquals(301, next, "the whole log was replayed");
+    assertTrue(readies >= 3, "3 MB in Readies of at most 1 MiB: " + readies);
+  }
 }

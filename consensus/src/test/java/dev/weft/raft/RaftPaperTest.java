@@ -89,7 +89,7 @@ class RaftPaperTest {
   // to all followers in order to maintain their authority."
   @Test
   void s52_aLeaderSendsHeartbeatsEveryHeartbeatInterval() {
-    TestNode a = TestNode.create("a", ABC, c -> c.toBuilder().heartbeatTicks(3).build());
+    TestNode a = TestNode.create("a", ABC, c -> c.withHeartbeatTicks(3));
     a.becomeLeader();
     a.tick(2);
     assertEquals(List.of(), only(Heartbeat.class, a.drain()));

@@ -171,13 +171,11 @@ class RandomizedClusterTest {
             seed,
             links,
             cfg ->
-                cfg.toBuilder()
-                    .preVote(preVote)
-                    .checkQuorum(checkQuorum)
-                    .maxInflightMessages(inflight)
-                    .maxSizePerMessage(maxSize)
-                    .heartbeatTicks(heartbeat)
-                    .build());
+                cfg.withPreVote(preVote)
+                    .withCheckQuorum(checkQuorum)
+                    .withMaxInflightMessages(inflight)
+                    .withMaxSizePerMessage(maxSize)
+                    .withHeartbeatTicks(heartbeat));
     try {
       exercise(seed, r, c, n, maxLatency, totals);
       return c;

@@ -71,7 +71,14 @@ class UntrustedInputTest {
             new AppendEntriesResponse("c", "a", 2, true, -3, 0, 0),
             new HeartbeatResponse("c", "a", -2),
             new RequestVoteResponse("c", "a", -1, true, false),
-            new Heartbeat("z", "a", 9, 0),
+            new AppendEntries(
+                "b",
+                "a",
+                3,
+                2,
+                2,
+                List.of(new LogEntry(3, 3, LogEntry.Kind.MEMBERSHIP, SECRET)),
+                0),
             new Heartbeat("a", "a", 9, 0));
     for (RaftMessage m : malformed) {
       TestNode a = follower();
@@ -150,5 +157,22 @@ class UntrustedInputTest {
     assertEquals(0, a.node.malformedMessages());
     assertEquals(0, a.logger.at(Level.WARNING).size());
     assertTrue(a.logger.at(Level.DEBUG).size() >= 2);
+  }
+
+  // Defect (issue 12): the DEBUG line for a rejected AppendEntries printed the whole message,
+  // whose entries' data appeared in hexadecimal; ADR 14 promises log lines never carry entry data.
+  @Test
+  void noLogLineCarriesEntryData() {
+    TestNode a = follower();
+    // prevLogIndex 5 is beyond a's log: rejected, and logged at DEBUG
+    a.step(new AppendEntries("b", "a", 2, 5, 2, List.of(new LogEntry(6, 2, SECRET)), 1));
+    List<RaftMessage> out = a.drain();
+    assertFalse(TestNode.only(RaftMessage.AppendEntriesResponse.class, out).get(0).success());
+    assertTrue(a.logger.at(Level.DEBUG).size() > 0, "the rejection was logged");
+    for (RecordingLogger.Line line : a.logger.lines) {
+      assertFalse(
+          line.message().contains("secret") || line.message().contains("736563726574"),
+          "entry data in a log line: " + line);
+    }
   }
 }

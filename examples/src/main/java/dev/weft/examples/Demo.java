@@ -20,6 +20,7 @@ public final class Demo {
     LocksDemo.run(out);
     RaftDemo.run(out);
     KvDemo.run(out);
+    ChainDemo.run(out);
   }
 
   static void heading(PrintStream out, String title) {

@@ -4,6 +4,7 @@ import dev.weft.examples.kv.KvClient;
 import dev.weft.examples.kv.KvCommand;
 import dev.weft.examples.kv.KvResult;
 import dev.weft.examples.kv.KvStateMachine;
+import dev.weft.examples.kv.SessionExpiredException;
 import dev.weft.raft.MemoryStorage;
 import dev.weft.raft.RaftConfig;
 import dev.weft.raft.RaftStatus;
@@ -172,8 +173,7 @@ final class KvDemo {
   private void client(int n) {
     Random random = new Random(n);
     KvClient client =
-        new KvClient(
-            n + 1, List.copyOf(servers.values()), Duration.ofMillis(300), Duration.ofSeconds(30));
+        new KvClient(List.copyOf(servers.values()), Duration.ofMillis(300), Duration.ofSeconds(30));
     int seq = 0;
     while (running) {
       String key = KEYS.get(random.nextInt(KEYS.size()));
@@ -191,8 +191,8 @@ final class KvDemo {
         KvResult r = client.execute(kind, key, value, null);
         call.ok(r.toModel());
         done.incrementAndGet();
-      } catch (TimeoutException e) {
-        call.unknown();
+      } catch (TimeoutException | SessionExpiredException e) {
+        call.unknown(); // it may or may not have taken effect
         return;
       } catch (InterruptedException e) {
         call.unknown();

@@ -127,7 +127,7 @@ final class RaftDemo {
       }
       wire.addAll(ready.messages());
       for (LogEntry e : ready.committedEntries()) {
-        if (!e.isEmpty()) {
+        if (e.isCommand()) {
           applied.get(id).add(new String(e.data(), StandardCharsets.UTF_8));
         }
       }

@@ -21,11 +21,19 @@ import java.util.function.Supplier;
  * }
  *
  * <p><b>Writers are not starved.</b> Once a writer waits, readers that arrive later queue behind it
- * instead of joining the readers already inside, so a steady stream of readers cannot hold a writer
- * off forever. Queued threads are served in FIFO order; a run of queued readers enters together. A
- * writer that arrives while the lock is free may take it ahead of queued threads (as with an unfair
- * {@code ReentrantReadWriteLock}), so under a continuous stream of writers a reader can wait long;
- * choose a {@link Mutex} or a fair lock if writes dominate.
+ * instead of joining the readers inside, so a steady stream of readers cannot hold a writer off
+ * forever (Go's rule). Readers do not wait for other readers: while no writer holds the lock or
+ * waits, a reader enters at once, whatever is queued. Queued threads are served in FIFO order, and
+ * a run of queued readers enters together. A writer that arrives while the lock is free may take it
+ * ahead of queued threads (as with an unfair {@code ReentrantReadWriteLock}), so under a continuous
+ * stream of writers a reader can wait long; choose a {@link Mutex} or a fair lock if writes
+ * dominate.
+ *
+ * <p><b>Optimistic reads.</b> {@link #withOptimisticRead} runs a short read-only body without
+ * taking the lock at all, then checks that no writer held the lock meanwhile; if one did, it runs
+ * the body again under a read lock. Readers then write nothing to shared memory, which is what
+ * makes {@code StampedLock}'s optimistic reads fast when reads dominate; the body must be written
+ * to cope with the inconsistent values it may see before the check (see the method).
  *
  * <p><b>Not reentrant.</b> Write-locking while holding the write lock throws {@link
  * IllegalStateException}. Read locks are not counted per thread: as in Go, a thread that takes a
@@ -34,17 +42,23 @@ import java.util.function.Supplier;
  * thread that acquired it.
  *
  * <p><b>Memory visibility.</b> Closing a write guard happens-before every later acquisition;
- * closing a read guard happens-before every later write acquisition.
+ * closing a read guard happens-before every later write acquisition. The result of an optimistic
+ * read is one that a read under the lock could have returned.
  *
  * <p><b>Threads.</b> Waiting threads park; a waiting virtual thread does not pin its carrier.
  */
 public final class RWMutex {
   /*
-   * Implementation overview: an AbstractQueuedSynchronizer whose state is -1 while a writer holds
-   * the lock, n > 0 while n readers hold it, and 0 when free. Readers acquire in shared mode and
-   * refuse to barge past any queued thread (hasQueuedPredecessors); since a reader only queues
-   * behind a writer, that is what makes writers safe from reader streams. AQS wakes a queued run of
-   * readers one after another through shared-mode propagation.
+   * Implementation overview: an AbstractQueuedLongSynchronizer (RWSync) whose state packs the
+   * reader count, a WRITER bit and a write version into one long, beside a count of waiting
+   * writers. Readers enter with one compare-and-set while no writer holds the lock or waits; a
+   * writer that must wait counts itself, which turns new readers away into the queue behind it
+   * until it has had its turn. RWSync's overview gives the rules and why no wake-up is lost. The
+   * version, bumped by each write release, makes the lock a sequence lock (Lamport, "Concurrent
+   * reading and writing", CACM 1977) for optimistic reads, validated as in StampedLock: a reader
+   * takes the version, reads, then checks after an acquire fence that the version and WRITER are
+   * unchanged. ADR 0030 records why the earlier rule (readers refuse to pass any queued thread)
+   * collapsed under read-heavy load.
    */
   private final RWSync sync = new RWSync();
   private final String name;
@@ -73,7 +87,12 @@ public final class RWMutex {
   public Guard writeLock() {
     if (!sync.tryWriteFast()) {
       checkNotWriter();
-      sync.acquire(1);
+      sync.writerWaits();
+      try {
+        sync.acquire(1);
+      } finally {
+        sync.writerStopsWaiting();
+      }
     }
     return new WriteGuard(this);
   }
@@ -91,7 +110,12 @@ public final class RWMutex {
     }
     if (!sync.tryWriteFast()) {
       checkNotWriter();
-      sync.acquireInterruptibly(1);
+      sync.writerWaits();
+      try {
+        sync.acquireInterruptibly(1);
+      } finally {
+        sync.writerStopsWaiting();
+      }
     }
     return new WriteGuard(this);
   }
@@ -125,8 +149,13 @@ public final class RWMutex {
     }
     if (!sync.tryWriteFast()) {
       checkNotWriter();
-      if (!sync.tryAcquireNanos(1, nanos)) {
-        return Optional.empty();
+      sync.writerWaits();
+      try {
+        if (!sync.tryAcquireNanos(1, nanos)) {
+          return Optional.empty();
+        }
+      } finally {
+        sync.writerStopsWaiting();
       }
     }
     return Optional.of(new WriteGuard(this));
@@ -165,8 +194,8 @@ public final class RWMutex {
   }
 
   /**
-   * Acquires a read lock if that is possible now without waiting (no writer holds the lock and none
-   * is queued).
+   * Acquires a read lock if that is possible now without waiting (no writer holds the lock or waits
+   * for it).
    *
    * @return the guard, or empty if a reader would have to wait
    * @throws IllegalStateException if the calling thread holds the write lock
@@ -216,6 +245,52 @@ public final class RWMutex {
   }
 
   /**
+   * Runs a read-only {@code body} optimistically, without taking the lock, and returns its result
+   * if no writer held the lock while it ran; otherwise runs it again holding a read lock and
+   * returns that result.
+   *
+   * {@snippet :
+   * Point p = rw.withOptimisticRead(() -> new Point(x, y)); // x and y are written under the write lock
+   * }
+   *
+   * <p>The optimistic run races writers, so {@code body} may see a mix of old and new values. It
+   * must therefore only read (it may run twice), read each shared field once into a local, and not
+   * loop or index arrays on values it has not checked. An unchecked exception it throws in the
+   * optimistic run is discarded if a writer interfered (the body then runs under the lock) and
+   * thrown otherwise. Reads of fields that writers change only under this mutex are the ones made
+   * consistent; mutable objects reached through them are not.
+   *
+   * <p>A read that validates does not write to the lock's memory, so optimistic readers do not slow
+   * each other down the way read locks do (every read lock writes the shared reader count twice).
+   * Prefer it for short, frequent reads; for reads that are long or that writers often interrupt,
+   * the read lock wastes less work.
+   *
+   * @param body the read-only section
+   * @param <T> the result type
+   * @return what {@code body} returned in a run that no writer interfered with
+   * @throws IllegalStateException if the calling thread holds the write lock
+   */
+  public <T> T withOptimisticRead(Supplier<T> body) {
+    Objects.requireNonNull(body, "body");
+    long stamp = sync.tryOptimisticRead();
+    if (stamp != 0) {
+      T result;
+      try {
+        result = body.get();
+      } catch (RuntimeException e) {
+        if (sync.validate(stamp)) {
+          throw e;
+        }
+        return withReadLock(body);
+      }
+      if (sync.validate(stamp)) {
+        return result;
+      }
+    }
+    return withReadLock(body);
+  }
+
+  /**
    * Runs {@code body} holding the write lock and returns its result.
    *
    * @param body the critical section
@@ -235,7 +310,7 @@ public final class RWMutex {
    * @return the number of readers inside
    */
   public int readers() {
-    return Math.max(0, sync.state());
+    return (int) (sync.state() & RWSync.READERS);
   }
 
   /**
@@ -244,13 +319,17 @@ public final class RWMutex {
    * @return true if write-locked
    */
   public boolean isWriteLocked() {
-    return sync.state() < 0;
+    return (sync.state() & RWSync.WRITER) != 0;
   }
 
   @Override
   public String toString() {
-    int s = sync.state();
-    return "RWMutex[" + name + (s < 0 ? ", write-locked]" : ", readers=" + s + "]");
+    long s = sync.state();
+    return "RWMutex["
+        + name
+        + ((s & RWSync.WRITER) != 0
+            ? ", write-locked]"
+            : ", readers=" + (s & RWSync.READERS) + "]");
   }
 
   private void checkNotWriter() {

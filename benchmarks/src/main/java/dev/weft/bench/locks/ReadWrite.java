@@ -13,7 +13,9 @@ import org.openjdk.jmh.infra.Blackhole;
  */
 abstract class ReadWrite {
   /** The strategies {@link RwLockBench} compares, by the name its {@code lock} parameter takes. */
-  static final String[] NAMES = {"ReentrantReadWriteLock", "StampedLock-optimistic", "RWMutex"};
+  static final String[] NAMES = {
+    "ReentrantReadWriteLock", "StampedLock-optimistic", "RWMutex", "RWMutex-optimistic"
+  };
 
   /** Guarded by the strategy's write lock. */
   long counter;
@@ -30,6 +32,8 @@ abstract class ReadWrite {
         return new OfStampedLock();
       case "RWMutex":
         return new OfRWMutex();
+      case "RWMutex-optimistic":
+        return new OfRWMutexOptimistic();
       default:
         throw new IllegalArgumentException("unknown reader-writer strategy: " + name);
     }
@@ -94,8 +98,8 @@ abstract class ReadWrite {
     }
   }
 
-  private static final class OfRWMutex extends ReadWrite {
-    private final RWMutex mutex = new RWMutex();
+  private static class OfRWMutex extends ReadWrite {
+    final RWMutex mutex = new RWMutex();
 
     @Override
     void write(long tokens) {
@@ -111,6 +115,18 @@ abstract class ReadWrite {
         Blackhole.consumeCPU(tokens);
         return counter;
       }
+    }
+  }
+
+  /** Writes take the write lock; reads go through {@code withOptimisticRead}. */
+  private static final class OfRWMutexOptimistic extends OfRWMutex {
+    @Override
+    long read(long tokens) {
+      return mutex.withOptimisticRead(
+          () -> {
+            Blackhole.consumeCPU(tokens);
+            return counter;
+          });
     }
   }
 }

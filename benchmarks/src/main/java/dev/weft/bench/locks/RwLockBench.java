@@ -18,10 +18,11 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Reader-writer strategies, {@code ReentrantReadWriteLock}, {@code StampedLock} with optimistic
- * reads and weft's {@code RWMutex}, in the shape of {@link LockBench}, with {@code readPercent} of
- * the operations reads. Each thread follows a fixed shuffled pattern of 100 reads and writes, so
- * the share is exact and choosing costs an array read. Run together with {@link LockBench}, whose
- * exclusive locks treat reads as writes, so that its figures are the baseline at every read share.
+ * reads and weft's {@code RWMutex} with read locks and with optimistic reads, in the shape of
+ * {@link LockBench}, with {@code readPercent} of the operations reads. Each thread follows a fixed
+ * shuffled pattern of 100 reads and writes, so the share is exact and choosing costs an array read.
+ * Run together with {@link LockBench}, whose exclusive locks treat reads as writes, so that its
+ * figures are the baseline at every read share.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -30,7 +31,7 @@ import org.openjdk.jmh.infra.Blackhole;
     value = 1,
     jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class RwLockBench {
-  @Param({"ReentrantReadWriteLock", "StampedLock-optimistic", "RWMutex"})
+  @Param({"ReentrantReadWriteLock", "StampedLock-optimistic", "RWMutex", "RWMutex-optimistic"})
   public String lock;
 
   @Param({"0", "90", "99"})

@@ -1,18 +1,18 @@
 package dev.weft.raft.server;
 
-import dev.weft.chan.Channel;
 import dev.weft.chan.ChannelClosedException;
 import dev.weft.chan.Select;
 import dev.weft.raft.MutableStorage;
 import dev.weft.raft.RaftConfig;
 import dev.weft.raft.RaftStatus;
 import dev.weft.time.Ticker;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A Raft server: one {@link Replica} run by an event loop on its own virtual thread, fed by weft
@@ -29,35 +29,38 @@ import java.util.concurrent.CompletableFuture;
  * }
  *
  * <p><b>The loop.</b> Each turn waits for the first of: an envelope, a proposal, a tick. It then
- * takes, without waiting, whatever else is queued (up to {@link ServerOptions#maxBatch()} inputs),
- * and only then lets the replica persist, send and apply once for the whole batch: under load many
- * proposals share one storage append, one round of AppendEntries and one commit (batching), and the
- * core keeps several AppendEntries in flight per follower (pipelining, bounded by {@link
+ * takes, without waiting, whatever else is queued, up to {@link ServerOptions#maxBatch()} inputs in
+ * all, and only then lets the replica persist, send and apply once for the whole batch: under load
+ * many proposals share one storage append, one round of AppendEntries and one commit (batching),
+ * and the core keeps several AppendEntries in flight per follower (pipelining, bounded by {@link
  * RaftConfig#maxInflightMessages()}).
  *
  * <p><b>Threads.</b> {@link #submit}, {@link #status} and {@link #close} may be called from any
  * thread. Futures complete on the loop's thread: attach slow continuations with the {@code
- * ...Async} methods. The state machine and the storage are called only from the loop's thread.
+ * ...Async} methods. A continuation that runs on the loop's thread may call {@link #submit}: the
+ * command is queued for the loop's next turn, never blocking. The state machine and the storage are
+ * called only from the loop's thread.
  *
  * <p><b>Failures.</b> A submitted future fails with {@link dev.weft.raft.NotLeaderException}
  * (carrying the leader's id when known) on a follower that does not forward, {@link
  * java.util.concurrent.TimeoutException} when not applied within {@link
  * ServerOptions#proposalTimeout()}, {@link ProposalDroppedException} when another leader replaced
- * the entry, and {@link ServerClosedException} after {@link #close}.
+ * the entry, the state machine's own exception when it refused the command (on the server it was
+ * submitted to, forwarded or not), and {@link ServerClosedException} after {@link #close}. An
+ * exception from the core or the storage (an I/O error) stops the loop: it is logged at ERROR
+ * through the config's logger at once, every pending and later future fails promptly with {@link
+ * ServerClosedException} (whose cause it is), and {@link #close} rethrows it. Restart the server
+ * from its storage.
  */
 public final class RaftServer implements AutoCloseable {
-  private record Submission(byte[] command, CompletableFuture<byte[]> future) {}
-
   private final Replica replica;
   private final Transport transport;
   private final ServerOptions options;
-  private final Channel<Envelope> inbox;
-  private final Channel<Submission> submissions;
+  private final System.Logger logger;
+  private final Intake intake;
   private final Thread loop;
-  private final List<byte[]> batchCommands = new ArrayList<>();
-  private final List<CompletableFuture<byte[]>> batchFutures = new ArrayList<>();
   private volatile RaftStatus status;
-  private volatile Throwable loopFailure;
+  private volatile RuntimeException loopFailure;
 
   private RaftServer(
       RaftConfig config,
@@ -67,10 +70,13 @@ public final class RaftServer implements AutoCloseable {
       ServerOptions options) {
     this.options = Objects.requireNonNull(options, "options");
     this.transport = Objects.requireNonNull(transport, "transport");
-    this.replica = new Replica(config, storage, stateMachine, options);
+    this.logger = config.logger();
+    // a random incarnation: forwards of a restarted server are never taken for its predecessor's
+    this.replica =
+        new Replica(config, storage, stateMachine, options, ThreadLocalRandom.current().nextLong());
     this.status = replica.status();
-    this.inbox = Channel.make(options.inboxCapacity());
-    this.submissions = Channel.make(options.proposalQueueCapacity());
+    this.intake =
+        new Intake(options.inboxCapacity(), options.proposalQueueCapacity(), options.maxBatch());
     this.loop = Thread.ofVirtual().name("raft-" + config.id()).unstarted(this::run);
   }
 
@@ -100,14 +106,15 @@ public final class RaftServer implements AutoCloseable {
 
   private void deliver(Envelope envelope) {
     try {
-      inbox.trySend(envelope); // a full inbox drops, as a congested network would
+      intake.inbox.trySend(envelope); // a full inbox drops, as a congested network would
     } catch (ChannelClosedException e) {
       // shut down: drop
     }
   }
 
   /**
-   * Submits a command to be replicated and applied.
+   * Submits a command to be replicated and applied. Waits only while the proposal queue is full
+   * (back-pressure) and the server runs; never on the loop's own thread.
    *
    * @param command the command; copied, so the caller may reuse the array
    * @return a future completed with the state machine's result once the command is committed and
@@ -117,15 +124,29 @@ public final class RaftServer implements AutoCloseable {
   public CompletableFuture<byte[]> submit(byte[] command) {
     Objects.requireNonNull(command, "command");
     CompletableFuture<byte[]> future = new CompletableFuture<>();
-    try {
-      submissions.send(new Submission(command.clone(), future));
-    } catch (ChannelClosedException e) {
-      future.completeExceptionally(new ServerClosedException(replica.id() + " is closed"));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      future.completeExceptionally(e);
+    Intake.Submission s = new Intake.Submission(command.clone(), future);
+    if (loopFailure != null) {
+      future.completeExceptionally(closed());
+    } else if (Thread.currentThread() == loop) {
+      intake.addLocal(s); // a continuation on the loop's thread: blocking here would deadlock
+    } else {
+      try {
+        intake.submissions.send(s);
+      } catch (ChannelClosedException e) {
+        future.completeExceptionally(closed());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        future.completeExceptionally(e);
+      }
     }
     return future;
+  }
+
+  private ServerClosedException closed() {
+    RuntimeException failure = loopFailure;
+    return failure == null
+        ? new ServerClosedException(replica.id() + " is closed")
+        : new ServerClosedException(replica.id() + " stopped: its event loop failed", failure);
   }
 
   /**
@@ -149,14 +170,15 @@ public final class RaftServer implements AutoCloseable {
   /**
    * Shuts down gracefully: no new proposals are accepted; those already submitted are proposed and
    * waited for, up to {@link ServerOptions#drainTimeout()}; what is left then fails with {@link
-   * ServerClosedException}; the transport is closed. Returns when the loop has ended. Idempotent.
+   * ServerClosedException} (followers that forwarded a proposal here are told so); the transport is
+   * closed. Returns when the loop has ended. Idempotent.
    *
    * @throws IllegalStateException if the loop had failed with an unexpected exception (the cause)
    */
   @Override
   public void close() {
     try {
-      submissions.close();
+      intake.submissions.close();
     } catch (ChannelClosedException e) {
       // already closing
     }
@@ -187,33 +209,29 @@ public final class RaftServer implements AutoCloseable {
     long drainDeadline = 0;
     try {
       while (true) {
-        if (!draining) {
-          draining =
-              Select.select(
-                  inbox.onReceive(this::onEnvelope),
-                  submissions.onReceiveOrClosed(this::onSubmissionOrClosed),
-                  ticker.channel().onReceive(t -> onTick()));
-          if (draining) {
-            replica.beginShutdown();
-            drainDeadline = System.nanoTime() + options.drainTimeout().toNanos();
+        int taken = 0;
+        if (!intake.hasLocal()) {
+          taken = 1;
+          if (!draining) {
+            draining =
+                Select.select(
+                    intake.inbox.onReceive(this::onEnvelope),
+                    intake.submissions.onReceiveOrClosed(this::onSubmissionOrClosed),
+                    ticker.channel().onReceive(t -> onTick()));
+            if (draining) {
+              replica.drain();
+              drainDeadline = System.nanoTime() + options.drainTimeout().toNanos();
+            }
+          } else {
+            Select.select(
+                intake.inbox.onReceive(this::onEnvelope),
+                ticker.channel().onReceive(t -> onTick()));
           }
-        } else {
-          Select.select(
-              inbox.onReceive(this::onEnvelope), ticker.channel().onReceive(t -> onTick()));
         }
-        for (int i = 1; i < options.maxBatch(); i++) {
-          Optional<Envelope> e = inbox.tryReceive();
-          Optional<Submission> s = draining ? Optional.empty() : submissions.tryReceive();
-          if (e.isEmpty() && s.isEmpty()) {
-            break;
-          }
-          e.ifPresent(this::onEnvelope);
-          s.ifPresent(this::onSubmission);
-        }
-        if (!batchCommands.isEmpty()) {
-          replica.submitAll(batchCommands, batchFutures);
-          batchCommands.clear();
-          batchFutures.clear();
+        intake.fill(taken, draining, replica::receive);
+        if (!intake.commands.isEmpty()) {
+          replica.submitAll(intake.commands, intake.futures);
+          intake.clearBatch();
         }
         for (Envelope out : replica.flush()) {
           transport.send(out);
@@ -225,26 +243,29 @@ public final class RaftServer implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       // close() gave up waiting for the drain
-    } catch (RuntimeException | Error e) {
+    } catch (RuntimeException e) {
       loopFailure = e;
+      logger.log(Level.ERROR, "raft server " + id() + ": the event loop failed; stopping", e);
+    } catch (Error e) {
+      loopFailure = new IllegalStateException(e);
+      logger.log(Level.ERROR, "raft server " + id() + ": the event loop failed; stopping", e);
+      throw e;
     } finally {
       ticker.stop();
-      inbox.close();
-      ServerClosedException closed = new ServerClosedException(replica.id() + " shut down");
-      replica.failPending(closed);
-      batchFutures.forEach(f -> f.completeExceptionally(closed));
-      drainQueuedSubmissions();
+      ServerClosedException closed =
+          loopFailure == null ? new ServerClosedException(id() + " shut down") : closed();
+      intake.close(closed);
+      List<Envelope> last = replica.shutdown(closed);
+      intake.close(closed); // what continuations submitted during the shutdown
+      for (Envelope e : last) {
+        try {
+          transport.send(e); // tells followers that forwarded here of the shutdown
+        } catch (RuntimeException ignored) {
+          // the transport may be what failed
+        }
+      }
       transport.close();
       status = replica.status();
-    }
-  }
-
-  private void drainQueuedSubmissions() {
-    ServerClosedException closed = new ServerClosedException(replica.id() + " shut down");
-    for (Optional<Submission> s = submissions.tryReceive();
-        s.isPresent();
-        s = submissions.tryReceive()) {
-      s.get().future().completeExceptionally(closed);
     }
   }
 
@@ -253,17 +274,12 @@ public final class RaftServer implements AutoCloseable {
     return false;
   }
 
-  private boolean onSubmissionOrClosed(Optional<Submission> s) {
+  private boolean onSubmissionOrClosed(Optional<Intake.Submission> s) {
     if (s.isEmpty()) {
       return true; // closed and drained: begin the shutdown
     }
-    onSubmission(s.get());
+    intake.add(s.get());
     return false;
-  }
-
-  private void onSubmission(Submission s) {
-    batchCommands.add(s.command());
-    batchFutures.add(s.future());
   }
 
   private boolean onTick() {

@@ -5,7 +5,10 @@ import java.util.function.Consumer;
 /**
  * One server's connection to its peers: sends {@link Envelope}s and hands arriving ones to the
  * server. Implementations: {@link InProcessNetwork#endpoint} (real time, in one JVM, with
- * configurable faults) and, in tests, adapters over the testkit's simulated network.
+ * configurable faults), adapters over the testkit's simulated network in tests, and network
+ * transports in other modules, which send each envelope as the bytes {@code
+ * dev.weft.raft.wire.EnvelopeCodec} gives (a transport adds its own framing and checksum; a frame
+ * that fails them, or that the codec refuses, is dropped as a lost envelope).
  *
  * <p><b>Who calls it.</b> A {@link RaftServer} calls {@link #start} once, from the thread that
  * starts the server, then {@link #send} from its event loop only, then {@link #close} once.

@@ -17,8 +17,19 @@ final class TestCluster implements AutoCloseable {
   static final class LogMachine implements StateMachine {
     final List<String> applied = new ArrayList<>();
 
+    /** Each apply waits for it to open, if set: lets a test act while a command is applied. */
+    volatile java.util.concurrent.CountDownLatch gate;
+
     @Override
     public synchronized byte[] apply(long index, byte[] command) {
+      java.util.concurrent.CountDownLatch g = gate;
+      if (g != null) {
+        try {
+          g.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       if (command.length == 1 && command[0] == '!') {
         throw new IllegalArgumentException("refused: " + index);
       }
@@ -48,6 +59,9 @@ final class TestCluster implements AutoCloseable {
   final Map<String, RaftServer> servers = new LinkedHashMap<>();
   final ServerOptions options;
 
+  /** Wraps each server's transport (identity by default): tests filter what a server sends. */
+  java.util.function.BiFunction<String, Transport, Transport> transports = (id, t) -> t;
+
   TestCluster(int size, ServerOptions options) {
     List<String> list = new ArrayList<>();
     for (int i = 1; i <= size; i++) {
@@ -58,6 +72,18 @@ final class TestCluster implements AutoCloseable {
     for (String id : ids) {
       storages.put(id, new MemoryStorage());
     }
+  }
+
+  /** {@code options} with another proposal queue capacity. */
+  static ServerOptions withQueue(ServerOptions o, int capacity) {
+    return new ServerOptions(
+        o.tickInterval(),
+        o.proposalTimeout(),
+        o.forwardProposals(),
+        o.drainTimeout(),
+        o.inboxCapacity(),
+        capacity,
+        o.maxBatch());
   }
 
   static ServerOptions fast() {
@@ -74,7 +100,7 @@ final class TestCluster implements AutoCloseable {
             new RaftConfig(id, ids, 10, 1, id.hashCode()),
             storages.get(id),
             m,
-            network.endpoint(id),
+            transports.apply(id, network.endpoint(id)),
             options);
     servers.put(id, s);
     return s;

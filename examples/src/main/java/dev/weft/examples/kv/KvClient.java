@@ -1,7 +1,11 @@
 package dev.weft.examples.kv;
 
 import dev.weft.raft.NotLeaderException;
+import dev.weft.raft.server.ProposalDroppedException;
 import dev.weft.raft.server.RaftServer;
+import dev.weft.raft.server.ServerClosedException;
+import dev.weft.replication.kv.KeyValueClient;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,17 +17,22 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
- * A client of the replicated map, for servers in this JVM: numbers its requests, sends each to the
- * server it believes leads, and retries with the same number on another server when an attempt
- * fails or times out, so that the map's deduplication makes every request take effect at most once.
- * One request at a time (not thread-safe; use one client per thread).
+ * A client of the replicated map, for servers in this JVM. On its first request it registers a
+ * session with the map (which gives it a session id no other client has); then it numbers its
+ * requests in that session, sends each to the server it believes leads, and retries with the same
+ * number on another server when an attempt fails or times out, so that the map's deduplication
+ * makes every request take effect at most once. If the session has expired (the client was idle
+ * longer than the map's session timeout), the request fails with {@link SessionExpiredException}
+ * and the next one registers a new session. One request at a time (not thread-safe; use one client
+ * per thread). It is the Raft service's {@link KeyValueClient}, the interface that primary-backup
+ * and chain replication serve too.
  */
-public final class KvClient {
-  private final long id;
+public final class KvClient implements KeyValueClient {
   private final Function<String, RaftServer> servers;
   private final List<String> ids;
   private final Duration attemptTimeout;
   private final Duration deadline;
+  private long session = -1;
   private long seq;
   private String target;
   private int next;
@@ -31,21 +40,19 @@ public final class KvClient {
   /**
    * Creates a client.
    *
-   * @param id the client's id, unique among clients of the map
    * @param servers the servers of the cluster
    * @param attemptTimeout how long one attempt waits before trying another server
    * @param deadline how long a request may take in all before it fails
    * @throws IllegalArgumentException if there are no servers
    */
-  public KvClient(long id, List<RaftServer> servers, Duration attemptTimeout, Duration deadline) {
-    this(id, ids(servers), byId(servers)::get, attemptTimeout, deadline);
+  public KvClient(List<RaftServer> servers, Duration attemptTimeout, Duration deadline) {
+    this(ids(servers), byId(servers)::get, attemptTimeout, deadline);
   }
 
   /**
    * Creates a client that looks servers up by id on every attempt, so that it follows servers that
    * are restarted (a new {@link RaftServer} under the same id).
    *
-   * @param id the client's id, unique among clients of the map
    * @param ids the ids of the cluster's servers
    * @param servers the running server with an id, or null while it is down
    * @param attemptTimeout how long one attempt waits before trying another server
@@ -53,7 +60,6 @@ public final class KvClient {
    * @throws IllegalArgumentException if there are no servers
    */
   public KvClient(
-      long id,
       List<String> ids,
       Function<String, RaftServer> servers,
       Duration attemptTimeout,
@@ -61,7 +67,6 @@ public final class KvClient {
     if (ids.isEmpty()) {
       throw new IllegalArgumentException("no servers");
     }
-    this.id = id;
     this.ids = List.copyOf(ids);
     this.servers = Objects.requireNonNull(servers, "servers");
     this.attemptTimeout = Objects.requireNonNull(attemptTimeout, "attemptTimeout");
@@ -89,6 +94,7 @@ public final class KvClient {
    * @throws TimeoutException if no server answered within the deadline (nothing was changed)
    * @throws InterruptedException if interrupted
    */
+  @Override
   public String get(String key) throws TimeoutException, InterruptedException {
     return execute(KvCommand.Kind.GET, key, null, null).value();
   }
@@ -102,6 +108,7 @@ public final class KvClient {
    *     taken effect)
    * @throws InterruptedException if interrupted
    */
+  @Override
   public void put(String key, String value) throws TimeoutException, InterruptedException {
     execute(KvCommand.Kind.PUT, key, value, null);
   }
@@ -114,6 +121,7 @@ public final class KvClient {
    * @throws TimeoutException if no answer came within the deadline (see {@link #put})
    * @throws InterruptedException if interrupted
    */
+  @Override
   public void append(String key, String value) throws TimeoutException, InterruptedException {
     execute(KvCommand.Kind.APPEND, key, value, null);
   }
@@ -126,6 +134,7 @@ public final class KvClient {
    * @throws TimeoutException if no answer came within the deadline (see {@link #put})
    * @throws InterruptedException if interrupted
    */
+  @Override
   public boolean delete(String key) throws TimeoutException, InterruptedException {
     return execute(KvCommand.Kind.DELETE, key, null, null).ok();
   }
@@ -140,26 +149,49 @@ public final class KvClient {
    * @throws TimeoutException if no answer came within the deadline (see {@link #put})
    * @throws InterruptedException if interrupted
    */
+  @Override
   public boolean compareAndSet(String key, String expected, String value)
       throws TimeoutException, InterruptedException {
     return execute(KvCommand.Kind.CAS, key, value, expected).ok();
   }
 
   /**
-   * Runs one request to completion, retrying as the class comment says.
+   * Runs one request to completion, registering a session first if there is none, and retrying as
+   * the class comment says.
    *
-   * @param kind the operation
+   * @param kind the operation (not {@link KvCommand.Kind#REGISTER})
    * @param key the key
    * @param value the value, for put, append and cas
    * @param expected the expected value, for cas
    * @return the result
    * @throws TimeoutException if no answer came within the deadline
+   * @throws SessionExpiredException if the session expired; whether the request took effect is
+   *     unknown (an earlier attempt may have), and the next request registers a new session
    * @throws InterruptedException if interrupted
    */
   public KvResult execute(KvCommand.Kind kind, String key, String value, String expected)
       throws TimeoutException, InterruptedException {
-    byte[] command = new KvCommand(id, ++seq, kind, key, value, expected).encode();
+    if (kind == KvCommand.Kind.REGISTER) {
+      throw new IllegalArgumentException("the client registers by itself");
+    }
     long end = System.nanoTime() + deadline.toNanos();
+    if (session < 0) {
+      byte[] id = send(KvCommand.register(System.currentTimeMillis()).encode(), end);
+      session = ByteBuffer.wrap(id).getLong();
+      seq = 0;
+    }
+    KvCommand c =
+        new KvCommand(session, ++seq, System.currentTimeMillis(), kind, key, value, expected);
+    try {
+      return KvResult.decode(send(c.encode(), end));
+    } catch (SessionExpiredException e) {
+      session = -1;
+      throw e;
+    }
+  }
+
+  /** Submits {@code command} until a server answers it, retrying elsewhere, until {@code end}. */
+  private byte[] send(byte[] command, long end) throws TimeoutException, InterruptedException {
     for (int attempt = 0; System.nanoTime() - end < 0; attempt++) {
       if (attempt > 1) {
         Thread.sleep(1); // hints can chase each other while an election settles
@@ -170,15 +202,22 @@ public final class KvClient {
         continue;
       }
       try {
-        byte[] result = server.submit(command).get(attemptTimeout.toNanos(), TimeUnit.NANOSECONDS);
-        return KvResult.decode(result);
+        return server.submit(command).get(attemptTimeout.toNanos(), TimeUnit.NANOSECONDS);
       } catch (ExecutionException e) {
-        if (e.getCause() instanceof NotLeaderException n
+        Throwable cause = e.getCause();
+        if (cause instanceof NotLeaderException n
             && n.leader() != null
             && ids.contains(n.leader())
             && !n.leader().equals(target)) {
           target = n.leader();
           continue;
+        }
+        if (!(cause instanceof NotLeaderException
+                || cause instanceof ProposalDroppedException
+                || cause instanceof ServerClosedException
+                || cause instanceof TimeoutException)
+            && cause instanceof RuntimeException refusal) {
+          throw refusal; // the map refused the command (an expired session, say): do not retry
         }
         Thread.sleep(5); // no leader known yet, or the server is gone: let an election finish
       } catch (TimeoutException e) {
@@ -186,7 +225,7 @@ public final class KvClient {
       }
       target = ids.get(next++ % ids.size());
     }
-    throw new TimeoutException("request " + seq + " of client " + id + " not answered");
+    throw new TimeoutException("request " + seq + " of session " + session + " not answered");
   }
 
   /**
@@ -196,5 +235,14 @@ public final class KvClient {
    */
   public String target() {
     return target;
+  }
+
+  /**
+   * The client's session, once registered.
+   *
+   * @return the session id the map gave it, or -1 before the first request
+   */
+  public long session() {
+    return session;
   }
 }

@@ -11,17 +11,27 @@ import java.util.Objects;
 
 /**
  * One request to the replicated map, as it travels through the Raft log: who asks ({@code client},
- * {@code seq}: the client's request number, the same on every retry) and what.
+ * the session the map gave the client; {@code seq}, the client's request number, the same on every
+ * retry), when ({@code time}, the client's clock, which drives the map's session expiry) and what.
  *
- * @param client the client's id
- * @param seq the client's request number, starting at 1; a retry reuses it
+ * <p>A client first sends {@link #register(long)}; the map answers with a new session id (the log
+ * index of that request, as in Ongaro's thesis, §6.3), and the client numbers its requests in that
+ * session from 1.
+ *
+ * @param client the client's session id (0 for {@link Kind#REGISTER})
+ * @param seq the client's request number in its session, from 1; a retry reuses it (0 for {@link
+ *     Kind#REGISTER})
+ * @param time the client's clock when it first sent the request, in milliseconds (or the
+ *     simulation's virtual milliseconds)
  * @param kind the operation
- * @param key the key
+ * @param key the key ("" for {@link Kind#REGISTER})
  * @param value the value for put, append and cas (null otherwise)
  * @param expected the expected current value for cas (null means "absent")
  */
 public record KvCommand(
-    long client, long seq, Kind kind, String key, String value, String expected) {
+    long client, long seq, long time, Kind kind, String key, String value, String expected) {
+  private static final int FORMAT = 2;
+
   /** The operations of the map. */
   public enum Kind {
     /** Reads a key (through the log, so the read is linearizable). */
@@ -33,37 +43,59 @@ public record KvCommand(
     /** Removes a key. */
     DELETE,
     /** Sets a key only if its value equals {@code expected}. */
-    CAS
+    CAS,
+    /** Opens a client session; the result is the new session id (8 bytes, big-endian). */
+    REGISTER
   }
 
   /**
    * Checks the fields.
    *
-   * @param client the client's id
-   * @param seq the request number, at least 1
+   * @param client the client's session id
+   * @param seq the request number
+   * @param time the client's clock
    * @param kind the operation
    * @param key the key
    * @param value the value, for the operations that take one
    * @param expected the expected value, for cas
-   * @throws IllegalArgumentException if {@code seq} is below 1 or a needed value is missing
+   * @throws IllegalArgumentException if {@code seq} is below 1 (except for a registration) or a
+   *     value is missing or superfluous
    * @throws NullPointerException if {@code kind} or {@code key} is null
    */
   public KvCommand {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(key, "key");
-    if (seq < 1) {
+    if (kind == Kind.REGISTER) {
+      if (client != 0 || seq != 0 || !key.isEmpty() || value != null || expected != null) {
+        throw new IllegalArgumentException("a registration names no session, request or key");
+      }
+    } else if (seq < 1) {
       throw new IllegalArgumentException("seq must be at least 1: " + seq);
     }
     boolean needsValue = kind == Kind.PUT || kind == Kind.APPEND || kind == Kind.CAS;
     if (needsValue != (value != null)) {
       throw new IllegalArgumentException(kind + (needsValue ? " needs" : " takes no") + " value");
     }
+    if (expected != null && kind != Kind.CAS) {
+      throw new IllegalArgumentException(kind + " takes no expected value");
+    }
+  }
+
+  /**
+   * A request for a new client session.
+   *
+   * @param time the client's clock
+   * @return the registration
+   */
+  public static KvCommand register(long time) {
+    return new KvCommand(0, 0, time, Kind.REGISTER, "", null, null);
   }
 
   /**
    * The operation as the testkit's sequential model of a map sees it, for checking histories.
    *
    * @return the model's operation
+   * @throws IllegalArgumentException for a registration, which the model does not know
    */
   public KeyValueModel.Op toModel() {
     return model(kind, key, value, expected);
@@ -77,6 +109,7 @@ public record KvCommand(
    * @param value the value, for put, append and cas
    * @param expected the expected value, for cas
    * @return the model's operation
+   * @throws IllegalArgumentException for {@link Kind#REGISTER}
    */
   public static KeyValueModel.Op model(Kind kind, String key, String value, String expected) {
     return switch (kind) {
@@ -85,24 +118,27 @@ public record KvCommand(
       case APPEND -> KeyValueModel.Op.append(key, value);
       case DELETE -> KeyValueModel.Op.delete(key);
       case CAS -> KeyValueModel.Op.cas(key, expected, value);
+      case REGISTER -> throw new IllegalArgumentException("a registration is not a map operation");
     };
   }
 
   /**
-   * Encodes the command for the log.
+   * Encodes the command for the log: a format byte, the numbers, then the strings as lengths and
+   * UTF-8 bytes (of any size).
    *
    * @return the bytes
    */
   public byte[] encode() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(32 + key.length());
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(40 + key.length());
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(1); // format version
+      out.writeByte(FORMAT);
       out.writeLong(client);
       out.writeLong(seq);
+      out.writeLong(time);
       out.writeByte(kind.ordinal());
-      out.writeUTF(key);
-      writeNullable(out, value);
-      writeNullable(out, expected);
+      KvCodec.writeString(out, key);
+      KvCodec.writeNullable(out, value);
+      KvCodec.writeNullable(out, expected);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -118,36 +154,26 @@ public record KvCommand(
    */
   public static KvCommand decode(byte[] bytes) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-      int version = in.readByte();
-      if (version != 1) {
-        throw new IllegalArgumentException("unknown command format " + version);
+      int format = in.readByte();
+      if (format != FORMAT) {
+        throw new IllegalArgumentException("unknown command format " + format);
       }
       long client = in.readLong();
       long seq = in.readLong();
+      long time = in.readLong();
       int kind = in.readByte();
       if (kind < 0 || kind >= Kind.values().length) {
         throw new IllegalArgumentException("unknown operation " + kind);
       }
-      String key = in.readUTF();
-      String value = readNullable(in);
-      String expected = readNullable(in);
+      String key = KvCodec.readString(in);
+      String value = KvCodec.readNullable(in);
+      String expected = KvCodec.readNullable(in);
       if (in.available() != 0) {
         throw new IllegalArgumentException("trailing bytes after a command");
       }
-      return new KvCommand(client, seq, Kind.values()[kind], key, value, expected);
+      return new KvCommand(client, seq, time, Kind.values()[kind], key, value, expected);
     } catch (IOException e) {
       throw new IllegalArgumentException("truncated command", e);
     }
-  }
-
-  static void writeNullable(DataOutputStream out, String s) throws IOException {
-    out.writeBoolean(s != null);
-    if (s != null) {
-      out.writeUTF(s);
-    }
-  }
-
-  static String readNullable(DataInputStream in) throws IOException {
-    return in.readBoolean() ? in.readUTF() : null;
   }
 }

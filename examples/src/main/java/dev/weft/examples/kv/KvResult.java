@@ -34,7 +34,7 @@ public record KvResult(String value, boolean ok) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(16);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeBoolean(ok);
-      KvCommand.writeNullable(out, value);
+      KvCodec.writeNullable(out, value);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -51,7 +51,11 @@ public record KvResult(String value, boolean ok) {
   public static KvResult decode(byte[] bytes) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       boolean ok = in.readBoolean();
-      return new KvResult(KvCommand.readNullable(in), ok);
+      KvResult r = new KvResult(KvCodec.readNullable(in), ok);
+      if (in.available() != 0) {
+        throw new IllegalArgumentException("trailing bytes after a result");
+      }
+      return r;
     } catch (IOException e) {
       throw new IllegalArgumentException("truncated result", e);
     }

@@ -7,29 +7,43 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.HashMap;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
 /**
  * The replicated map: a {@link StateMachine} over {@link KvCommand}s with exactly-once semantics
- * for clients that retry.
+ * for clients that retry, after Ongaro's thesis, §6.3 ("Implementing linearizable semantics").
  *
- * <p><b>Deduplication.</b> Every client numbers its requests 1, 2, 3, ... and sends one at a time,
- * reusing the number when it retries. The map keeps, per client, the number of the last request it
- * executed and that request's result (a session). A command whose number equals the session's is a
- * retry: it is not executed again, and the stored result is returned, so the client sees the answer
- * of the first execution. A lower number is a stale retry the client no longer waits for: ignored.
- * Since the sessions are part of the replicated state, every replica deduplicates the same way,
- * also after a crash (the log replays through the same table).
+ * <p><b>Sessions.</b> A client first registers: the map opens a session whose id is the log index
+ * of the registration, so no two clients, and no two runs of one client, ever share a session. The
+ * client numbers its requests in the session 1, 2, 3, ... and sends one at a time, reusing the
+ * number when it retries. The session keeps the number of the last request executed and its result.
+ * A request whose number equals the session's is a retry: it is not executed again, and the stored
+ * result is returned, so the client sees the answer of the first execution. A lower number is a
+ * stale retry the client no longer waits for: refused. Since the sessions are part of the
+ * replicated state, every replica deduplicates the same way, also after a crash (the log replays
+ * through the same table).
  *
- * <p><b>Memory.</b> The table holds at most one entry per client id ever seen: the last request's
- * number and result, nothing more. A service with unbounded client churn would also expire
- * sessions, deterministically (for example by log index of last use), which this example does not
- * do.
+ * <p><b>Expiry, by a replicated clock.</b> Every request carries its client's clock ({@link
+ * KvCommand#time()}); the map's clock is the latest time any applied request carried, so it is the
+ * same on every replica at every index. A session not used for longer than the session timeout by
+ * that clock is removed, and a request in it is refused with {@link SessionExpiredException} (on
+ * every replica alike; the client registers again). The table thus holds only the sessions used
+ * within the last timeout. The thesis stamps requests with the leader's clock; here the clients'
+ * clocks stand in for it, so a client whose clock runs far ahead can expire other sessions early:
+ * keep the timeout well above the clients' clock skew.
  */
 public final class KvStateMachine implements StateMachine {
+  /** The session timeout when none is given. */
+  public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofMinutes(10);
+
+  private static final int SNAPSHOT_FORMAT = 2;
+
   /** Told of every command executed (not of duplicates skipped): for tests and demos. */
   @FunctionalInterface
   public interface Listener {
@@ -42,63 +56,134 @@ public final class KvStateMachine implements StateMachine {
     void executed(long index, KvCommand command);
   }
 
-  private record Session(long seq, byte[] result) {}
+  private static final class Session {
+    long seq;
+    byte[] result;
+    long lastUsed;
+
+    Session(long seq, byte[] result, long lastUsed) {
+      this.seq = seq;
+      this.result = result;
+      this.lastUsed = lastUsed;
+    }
+  }
 
   private final TreeMap<String, String> data = new TreeMap<>();
-  private final Map<Long, Session> sessions = new HashMap<>();
+  // in order of last use (insertion order, kept by moving a session to the end when used), so the
+  // sessions that expire first are at the head
+  private final LinkedHashMap<Long, Session> sessions = new LinkedHashMap<>();
   private final Listener listener;
+  private final long timeoutMillis;
+  private long clock;
   private long duplicates;
+  private long expired;
 
-  /** Creates an empty map. */
+  /** Creates an empty map with the default session timeout. */
   public KvStateMachine() {
     this((i, c) -> {});
   }
 
   /**
-   * Creates an empty map that reports what it executes.
+   * Creates an empty map that reports what it executes, with the default session timeout.
    *
    * @param listener told of every executed command, on the applying thread
    */
   public KvStateMachine(Listener listener) {
+    this(DEFAULT_SESSION_TIMEOUT, listener);
+  }
+
+  /**
+   * Creates an empty map. Every replica of one map must be given the same timeout.
+   *
+   * @param sessionTimeout how long a session may go unused, by the map's clock, before it expires
+   * @param listener told of every executed command, on the applying thread
+   * @throws IllegalArgumentException if the timeout is not positive
+   */
+  public KvStateMachine(Duration sessionTimeout, Listener listener) {
+    if (sessionTimeout.isNegative() || sessionTimeout.isZero()) {
+      throw new IllegalArgumentException("session timeout must be positive: " + sessionTimeout);
+    }
+    this.timeoutMillis = sessionTimeout.toMillis();
     this.listener = Objects.requireNonNull(listener, "listener");
   }
 
+  /**
+   * Applies one request.
+   *
+   * @param index the entry's log index
+   * @param bytes an encoded {@link KvCommand}
+   * @return the encoded {@link KvResult}, or for a registration the new session id (8 bytes)
+   * @throws SessionExpiredException if the request's session expired or never existed
+   * @throws IllegalStateException if the request is older than its session's last one
+   * @throws IllegalArgumentException if the bytes are not a command
+   */
   @Override
   public byte[] apply(long index, byte[] bytes) {
     KvCommand c = KvCommand.decode(bytes);
+    long now = Math.max(clock, c.time());
+    if (c.kind() == KvCommand.Kind.REGISTER) {
+      advanceClock(now);
+      sessions.put(index, new Session(0, null, clock));
+      return ByteBuffer.allocate(Long.BYTES).putLong(index).array();
+    }
+    // Refusals first, before anything changes: a refused command leaves the state as it was.
     Session s = sessions.get(c.client());
-    if (s != null && c.seq() <= s.seq()) {
+    if (s == null || s.lastUsed + timeoutMillis < now) {
+      throw new SessionExpiredException(c.client());
+    }
+    if (c.seq() < s.seq) {
+      throw new IllegalStateException(
+          "request " + c.seq() + " of session " + c.client() + " came after request " + s.seq);
+    }
+    advanceClock(now); // s was used within the timeout of now, so it stays
+    sessions.remove(c.client());
+    sessions.put(c.client(), s);
+    s.lastUsed = clock;
+    if (c.seq() == s.seq) {
       duplicates++;
-      return c.seq() == s.seq() ? s.result() : null;
+      return s.result;
     }
     byte[] result = execute(c).encode();
-    sessions.put(c.client(), new Session(c.seq(), result));
+    s.seq = c.seq();
+    s.result = result;
     listener.executed(index, c);
     return result;
   }
 
+  /** Moves the clock to {@code now} and removes the sessions idle for longer than the timeout. */
+  private void advanceClock(long now) {
+    clock = now;
+    for (Iterator<Session> it = sessions.values().iterator(); it.hasNext(); ) {
+      if (it.next().lastUsed + timeoutMillis >= clock) {
+        break;
+      }
+      it.remove();
+      expired++;
+    }
+  }
+
   private KvResult execute(KvCommand c) {
     String current = data.get(c.key());
-    switch (c.kind()) {
-      case GET:
-        return new KvResult(current, true);
-      case PUT:
+    return switch (c.kind()) {
+      case GET -> new KvResult(current, true);
+      case PUT -> {
         data.put(c.key(), c.value());
-        return new KvResult(null, true);
-      case APPEND:
+        yield new KvResult(null, true);
+      }
+      case APPEND -> {
         data.put(c.key(), current == null ? c.value() : current + c.value());
-        return new KvResult(null, true);
-      case DELETE:
-        return new KvResult(null, data.remove(c.key()) != null);
-      case CAS:
+        yield new KvResult(null, true);
+      }
+      case DELETE -> new KvResult(null, data.remove(c.key()) != null);
+      case CAS -> {
         if (Objects.equals(current, c.expected())) {
           data.put(c.key(), c.value());
-          return new KvResult(null, true);
+          yield new KvResult(null, true);
         }
-        return new KvResult(null, false);
-      default:
-        throw new IllegalArgumentException("unknown operation " + c.kind());
-    }
+        yield new KvResult(null, false);
+      }
+      case REGISTER -> throw new IllegalStateException("handled in apply");
+    };
   }
 
   /**
@@ -108,6 +193,15 @@ public final class KvStateMachine implements StateMachine {
    */
   public long duplicates() {
     return duplicates;
+  }
+
+  /**
+   * Sessions removed because they went unused for longer than the timeout.
+   *
+   * @return the count since this map was created (or restored)
+   */
+  public long expiredSessions() {
+    return expired;
   }
 
   /**
@@ -121,7 +215,7 @@ public final class KvStateMachine implements StateMachine {
   }
 
   /**
-   * The number of client sessions held (one per client seen).
+   * The number of client sessions held: those used within the last timeout of the map's clock.
    *
    * @return the size of the deduplication table
    */
@@ -129,21 +223,32 @@ public final class KvStateMachine implements StateMachine {
     return sessions.size();
   }
 
+  /**
+   * The map's replicated clock: the latest time any applied request carried.
+   *
+   * @return the clock, in the clients' milliseconds
+   */
+  public long clock() {
+    return clock;
+  }
+
   @Override
   public byte[] snapshot() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(SNAPSHOT_FORMAT);
+      out.writeLong(clock);
       out.writeInt(data.size());
       for (Map.Entry<String, String> e : data.entrySet()) {
-        out.writeUTF(e.getKey());
-        out.writeUTF(e.getValue());
+        KvCodec.writeString(out, e.getKey());
+        KvCodec.writeString(out, e.getValue());
       }
       out.writeInt(sessions.size());
-      for (Map.Entry<Long, Session> e : new TreeMap<>(sessions).entrySet()) {
+      for (Map.Entry<Long, Session> e : sessions.entrySet()) { // in order of last use
         out.writeLong(e.getKey());
-        out.writeLong(e.getValue().seq());
-        out.writeInt(e.getValue().result().length);
-        out.write(e.getValue().result());
+        out.writeLong(e.getValue().seq);
+        out.writeLong(e.getValue().lastUsed);
+        KvCodec.writeNullableBytes(out, e.getValue().result);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -154,23 +259,30 @@ public final class KvStateMachine implements StateMachine {
   @Override
   public void restore(byte[] snapshot) {
     TreeMap<String, String> d = new TreeMap<>();
-    Map<Long, Session> s = new HashMap<>();
+    LinkedHashMap<Long, Session> s = new LinkedHashMap<>();
+    long c;
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
+      int format = in.readByte();
+      if (format != SNAPSHOT_FORMAT) {
+        throw new IllegalArgumentException("unknown snapshot format " + format);
+      }
+      c = in.readLong();
       for (int n = in.readInt(); n > 0; n--) {
-        d.put(in.readUTF(), in.readUTF());
+        d.put(KvCodec.readString(in), KvCodec.readString(in));
       }
       for (int n = in.readInt(); n > 0; n--) {
-        long client = in.readLong();
+        long id = in.readLong();
         long seq = in.readLong();
-        int len = in.readInt();
-        if (len < 0 || len > in.available()) {
-          throw new IllegalArgumentException("bad result length " + len);
-        }
-        s.put(client, new Session(seq, in.readNBytes(len)));
+        long lastUsed = in.readLong();
+        s.put(id, new Session(seq, KvCodec.readNullableBytes(in), lastUsed));
+      }
+      if (in.available() != 0) {
+        throw new IllegalArgumentException("trailing bytes after a snapshot");
       }
     } catch (IOException e) {
       throw new IllegalArgumentException("not a key-value snapshot", e);
     }
+    clock = c;
     data.clear();
     data.putAll(d);
     sessions.clear();

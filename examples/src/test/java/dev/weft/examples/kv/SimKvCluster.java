@@ -9,10 +9,13 @@ import dev.weft.raft.server.ServerOptions;
 import dev.weft.raft.server.StateMachine;
 import dev.weft.testkit.lin.History;
 import dev.weft.testkit.lin.KeyValueModel;
+import dev.weft.testkit.lin.LinearizabilityChecker;
 import dev.weft.testkit.sim.Link;
+import dev.weft.testkit.sim.Links;
 import dev.weft.testkit.sim.ScheduledEvent;
 import dev.weft.testkit.sim.SimNetwork;
 import dev.weft.testkit.sim.Simulation;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -22,25 +25,55 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * A replicated key-value service in virtual time: {@link Replica}s and clients as processes of the
- * testkit's simulated network, with a nemesis that partitions and crashes servers. Every client
- * operation goes into a {@link History}; every execution on every replica is checked on the fly: no
- * request executed twice by one state machine, no two replicas applying different commands at one
- * index.
+ * A replicated key-value service in virtual time, for checking a service, yours or weft's, the way
+ * weft checks its own: {@link Replica}s (the code {@code RaftServer} runs) and clients as processes
+ * of the testkit's simulated network, links that lose, duplicate, delay and reorder messages, and a
+ * nemesis that partitions the servers, isolates the leader and crashes servers (which restart from
+ * their storage). Every client operation goes into a {@link History}, checked for linearizability
+ * at the end; every command applied anywhere is checked on the fly (no two replicas apply different
+ * commands at one index; with weft's {@link KvStateMachine}, no replica executes a request twice),
+ * and the replicas must converge once the faults stop.
+ *
+ * {@snippet :
+ * // your StateMachine, speaking KvCommand and KvResult (or weft's KvStateMachine)
+ * SimKvCluster c = SimKvCluster.run(seed, MyMap::new);
+ * assertEquals(List.of(), c.violations());
+ * assertTrue(c.checkLinearizable().linearizable(), c.checkLinearizable().describe());
+ * }
+ *
+ * <p>The service under test is any {@link StateMachine} that applies encoded {@link KvCommand}s and
+ * answers with encoded {@link KvResult}s: it must register client sessions ({@link
+ * KvCommand.Kind#REGISTER}, answered with the session id as 8 bytes), deduplicate retried requests
+ * by session and number, and may expire idle sessions by refusing with {@link
+ * SessionExpiredException}. Clients register, issue random get, put, append, delete and
+ * compare-and-set requests on a few keys, retry on another server after 200 virtual milliseconds or
+ * a refusal, and now and then start over with a new session (so that old sessions expire).
+ *
+ * <p>A run is a function of its seed: the same seed gives the same events, history and verdict
+ * ({@code -Dweft.trace=true} keeps the trace for {@link #traceTail}). Published in the test jar of
+ * {@code weft-examples} (see the README); not thread-safe, like the simulation it drives.
  */
-final class SimKvCluster {
+public final class SimKvCluster {
   /** Virtual milliseconds per Raft tick. */
-  static final long TICK = 10;
+  public static final long TICK = 10;
 
-  record ClientRequest(long client, long seq, byte[] command) {
+  /** Virtual milliseconds of client traffic in {@link #run}. */
+  public static final long RUN = 20_000;
+
+  /** The session timeout of the replicated clock in {@link #run}, in virtual milliseconds. */
+  public static final Duration SESSION_TIMEOUT = Duration.ofMillis(5_000);
+
+  record ClientRequest(long seq, byte[] command) {
     @Override
     public String toString() {
-      return "request c" + client + "#" + seq;
+      return "request #" + seq;
     }
   }
 
@@ -53,28 +86,66 @@ final class SimKvCluster {
 
   private record Executed(long client, long seq) {}
 
-  final Simulation sim;
-  final SimNetwork<Object> net;
-  final List<String> servers = new ArrayList<>();
-  final History<KeyValueModel.Op, KeyValueModel.Result> history;
-  final List<String> violations = new ArrayList<>();
+  private final Simulation sim;
+  private final SimNetwork<Object> net;
+  private final List<String> servers = new ArrayList<>();
+  private final History<KeyValueModel.Op, KeyValueModel.Result> history;
+  private final List<String> violations = new ArrayList<>();
+  private final Function<KvStateMachine.Listener, StateMachine> service;
   private final Map<String, MemoryStorage> storages = new HashMap<>();
   private final Map<String, Replica> replicas = new LinkedHashMap<>();
-  private final Map<String, KvStateMachine> machines = new HashMap<>();
+  private final Map<String, StateMachine> machines = new HashMap<>();
   private final Map<Long, byte[]> appliedAt = new HashMap<>();
   private final List<SimClient> clients = new ArrayList<>();
   private final List<String> keys;
   private final Random random;
   private int starts;
-  long crashes;
-  long partitions;
-  long executions;
-  long settled;
+  private long crashes;
+  private long partitions;
+  private long registrations;
 
   /** A deliberate bug for the test of the tests: servers answer reads from local state. */
   boolean staleReads;
 
-  SimKvCluster(long seed, int size, int clientCount, int keyCount, Supplier<Link> links) {
+  /**
+   * Creates a cluster running weft's {@link KvStateMachine} (with {@link #SESSION_TIMEOUT}).
+   *
+   * @param seed the simulation's seed
+   * @param size the number of servers
+   * @param clientCount the number of clients
+   * @param keyCount the number of keys the clients use
+   * @param links makes each directed link of the network
+   */
+  public SimKvCluster(long seed, int size, int clientCount, int keyCount, Supplier<Link> links) {
+    this(
+        seed,
+        size,
+        clientCount,
+        keyCount,
+        links,
+        listener -> new KvStateMachine(SESSION_TIMEOUT, listener));
+  }
+
+  /**
+   * Creates a cluster running the service {@code service} makes for each server start. A service of
+   * weft's own may report the commands it executes to the listener, for the check that no request
+   * is executed twice; another may ignore it.
+   *
+   * @param seed the simulation's seed
+   * @param size the number of servers
+   * @param clientCount the number of clients
+   * @param keyCount the number of keys the clients use
+   * @param links makes each directed link of the network
+   * @param service makes a server's state machine (a fresh, empty one at each start)
+   */
+  public SimKvCluster(
+      long seed,
+      int size,
+      int clientCount,
+      int keyCount,
+      Supplier<Link> links,
+      Function<KvStateMachine.Listener, StateMachine> service) {
+    this.service = Objects.requireNonNull(service, "service");
     sim = new Simulation(seed);
     sim.keepTrace(Boolean.getBoolean("weft.trace"));
     random = sim.random();
@@ -102,22 +173,67 @@ final class SimKvCluster {
     net.connectAll(links);
   }
 
-  private Replica newReplica(String id) {
-    KvStateMachine kv =
-        new KvStateMachine(
-            new KvStateMachine.Listener() {
-              private final Set<Executed> seen = new HashSet<>();
+  /**
+   * Links that lose 5% of messages, duplicate 3%, delay 3% by up to 100 virtual milliseconds, and
+   * reorder them: the network of {@link #run}.
+   *
+   * @return a supplier of such links
+   */
+  public static Supplier<Link> faultyLinks() {
+    return () ->
+        Links.builder()
+            .latency(1, 5)
+            .loss(0.05)
+            .duplication(0.03)
+            .longDelay(0.03, 100)
+            .fifo(false)
+            .build();
+  }
 
-              @Override
-              public void executed(long index, KvCommand c) {
-                executions++;
-                if (!seen.add(new Executed(c.client(), c.seq()))) {
-                  violations.add(
-                      id + " executed request " + c.seq() + " of client " + c.client() + " twice");
-                }
+  /**
+   * Runs the standard scenario on weft's {@link KvStateMachine}: see {@link #run(long, Supplier)}.
+   *
+   * @param seed the seed
+   * @return the cluster after the run
+   */
+  public static SimKvCluster run(long seed) {
+    return run(new SimKvCluster(seed, 5, 4, 3, faultyLinks()), RUN);
+  }
+
+  /**
+   * Runs the standard scenario on your service: five servers, four clients, three keys, {@link
+   * #faultyLinks()}, a nemesis every 500 virtual milliseconds during {@link #RUN} virtual
+   * milliseconds of client traffic, then {@link #settle} and {@link #checkConvergence}. Check
+   * {@link #violations()} and {@link #checkLinearizable()} afterwards.
+   *
+   * @param seed the seed
+   * @param service makes a server's state machine (a fresh, empty one at each start)
+   * @return the cluster after the run
+   */
+  public static SimKvCluster run(long seed, Supplier<? extends StateMachine> service) {
+    return run(new SimKvCluster(seed, 5, 4, 3, faultyLinks(), l -> service.get()), RUN);
+  }
+
+  static SimKvCluster run(SimKvCluster c, long run) {
+    c.nemesis(500, run);
+    c.startClients(run);
+    c.sim.runUntil(run);
+    c.settle(3_000);
+    c.checkConvergence();
+    return c;
+  }
+
+  private Replica newReplica(String id) {
+    Set<Executed> seen = new HashSet<>();
+    StateMachine inner =
+        service.apply(
+            (index, c) -> {
+              if (!seen.add(new Executed(c.client(), c.seq()))) {
+                violations.add(
+                    id + " executed request " + c.seq() + " of client " + c.client() + " twice");
               }
             });
-    machines.put(id, kv);
+    machines.put(id, inner);
     StateMachine checked =
         new StateMachine() {
           @Override
@@ -126,17 +242,17 @@ final class SimKvCluster {
             if (before != null && !Arrays.equals(before, command)) {
               violations.add(id + " applied a different command at index " + index);
             }
-            return kv.apply(index, command);
+            return inner.apply(index, command);
           }
 
           @Override
           public byte[] snapshot() {
-            return kv.snapshot();
+            return inner.snapshot();
           }
 
           @Override
           public void restore(byte[] snapshot) {
-            kv.restore(snapshot);
+            inner.restore(snapshot);
           }
         };
     RaftConfig config = new RaftConfig(id, servers, 10, 1, sim.seed() * 31 + (starts++));
@@ -158,9 +274,11 @@ final class SimKvCluster {
         r.receive(e);
       } else if (message instanceof ClientRequest q) {
         KvCommand c = KvCommand.decode(q.command());
-        if (staleReads && c.kind() == KvCommand.Kind.GET) {
+        if (staleReads
+            && c.kind() == KvCommand.Kind.GET
+            && machines.get(id) instanceof KvStateMachine kv) {
           // the bug a fast read path must avoid: answering from local state, on any server
-          KvResult local = new KvResult(machines.get(id).peek(c.key()), true);
+          KvResult local = new KvResult(kv.peek(c.key()), true);
           net.send(id, from, new ClientReply(q.seq(), local.encode(), null, null));
           return;
         }
@@ -208,14 +326,24 @@ final class SimKvCluster {
 
   // ---- faults ---------------------------------------------------------------------------------
 
-  void crash(String id) {
+  /**
+   * Crashes a server: its replica and state machine are lost, its storage kept.
+   *
+   * @param id the server
+   */
+  public void crash(String id) {
     if (replicas.remove(id) != null) {
       net.crash(id);
       crashes++;
     }
   }
 
-  void restart(String id) {
+  /**
+   * Restarts a crashed server from its storage, with a new, empty state machine.
+   *
+   * @param id the server
+   */
+  public void restart(String id) {
     if (!replicas.containsKey(id)) {
       Replica r = newReplica(id);
       net.restart(id, receiver(id, r));
@@ -223,8 +351,12 @@ final class SimKvCluster {
     }
   }
 
-  /** Cuts the servers into two sides (clients still reach every server). */
-  void split(List<String> side) {
+  /**
+   * Cuts the servers into two sides (clients still reach every server).
+   *
+   * @param side the servers on one side
+   */
+  public void split(List<String> side) {
     for (String a : servers) {
       for (String b : servers) {
         if (side.contains(a) != side.contains(b)) {
@@ -235,11 +367,17 @@ final class SimKvCluster {
     partitions++;
   }
 
-  void heal() {
+  /** Removes every partition. */
+  public void heal() {
     net.heal();
   }
 
-  String leader() {
+  /**
+   * The server that believes it leads, if any.
+   *
+   * @return its id, or null
+   */
+  public String leader() {
     for (Map.Entry<String, Replica> e : replicas.entrySet()) {
       if (e.getValue().isLeader()) {
         return e.getKey();
@@ -248,8 +386,14 @@ final class SimKvCluster {
     return null;
   }
 
-  /** A random fault every {@code period} virtual ms until {@code end}, healing in between. */
-  void nemesis(long period, long end) {
+  /**
+   * A random fault every {@code period} virtual ms until {@code end}, healing in between: a
+   * partition, the leader cut off, a crash (of at most a minority at once), or nothing.
+   *
+   * @param period virtual milliseconds between faults
+   * @param end when the faults stop
+   */
+  public void nemesis(long period, long end) {
     sim.schedule(
         period,
         "nemesis",
@@ -295,8 +439,12 @@ final class SimKvCluster {
 
   // ---- running ----------------------------------------------------------------------------------
 
-  /** Clients issue random operations until virtual time {@code end}, then finish what they have. */
-  void startClients(long end) {
+  /**
+   * Clients issue random operations until virtual time {@code end}, then finish what they have.
+   *
+   * @param end when clients stop starting new operations
+   */
+  public void startClients(long end) {
     for (SimClient c : clients) {
       c.stopAt = end;
       c.scheduleNext();
@@ -306,8 +454,10 @@ final class SimKvCluster {
   /**
    * Heals everything, restarts crashed servers, lets clients finish what they have, has client 0
    * read every key, and lets the replicas converge for {@code quiet} virtual ms.
+   *
+   * @param quiet virtual milliseconds without faults or traffic at the end
    */
-  void settle(long quiet) {
+  public void settle(long quiet) {
     heal();
     for (String id : servers) {
       restart(id);
@@ -317,11 +467,15 @@ final class SimKvCluster {
     auditor.script.addAll(keys);
     auditor.scheduleNext();
     sim.runUntil(() -> auditor.script.isEmpty() && auditor.current == null, 50_000_000);
-    settled = sim.now();
     sim.runUntil(sim.now() + quiet);
   }
 
-  boolean clientsIdle() {
+  /**
+   * Whether no client waits for an answer.
+   *
+   * @return true if every client is idle
+   */
+  public boolean clientsIdle() {
     for (SimClient c : clients) {
       if (c.current != null) {
         return false;
@@ -330,8 +484,8 @@ final class SimKvCluster {
     return true;
   }
 
-  /** Replicas that have applied the same index hold the same state. */
-  void checkConvergence() {
+  /** Records a violation unless replicas that have applied the same index hold the same state. */
+  public void checkConvergence() {
     byte[] first = null;
     long firstApplied = -1;
     for (Map.Entry<String, Replica> e : replicas.entrySet()) {
@@ -360,8 +514,92 @@ final class SimKvCluster {
     }
   }
 
-  /** The last {@code n} trace entries, when {@code -Dweft.trace=true} kept them. */
-  String traceTail(int n) {
+  /**
+   * Checks the clients' history against the sequential model of a map.
+   *
+   * @return the verdict, with a counterexample if it is not linearizable
+   */
+  public LinearizabilityChecker.Result checkLinearizable() {
+    return LinearizabilityChecker.check(new KeyValueModel(), history.operations());
+  }
+
+  // ---- what happened --------------------------------------------------------------------------
+
+  /**
+   * The simulation, for its clock, fingerprint and trace.
+   *
+   * @return the simulation
+   */
+  public Simulation sim() {
+    return sim;
+  }
+
+  /**
+   * The clients' operations so far.
+   *
+   * @return the history
+   */
+  public History<KeyValueModel.Op, KeyValueModel.Result> history() {
+    return history;
+  }
+
+  /**
+   * What went wrong: commands executed twice, replicas disagreeing at an index or after settling,
+   * clients getting no result.
+   *
+   * @return the violations, empty if none
+   */
+  public List<String> violations() {
+    return violations;
+  }
+
+  /**
+   * Servers crashed so far.
+   *
+   * @return the count
+   */
+  public long crashes() {
+    return crashes;
+  }
+
+  /**
+   * Partitions made so far.
+   *
+   * @return the count
+   */
+  public long partitions() {
+    return partitions;
+  }
+
+  /**
+   * Client sessions registered so far (each client's first, and each start-over).
+   *
+   * @return the count
+   */
+  public long registrations() {
+    return registrations;
+  }
+
+  /**
+   * The state machine each running server has now.
+   *
+   * @return server id to state machine
+   */
+  public Map<String, StateMachine> machines() {
+    Map<String, StateMachine> m = new LinkedHashMap<>();
+    for (String id : replicas.keySet()) {
+      m.put(id, machines.get(id));
+    }
+    return m;
+  }
+
+  /**
+   * The last {@code n} trace entries, when {@code -Dweft.trace=true} kept them.
+   *
+   * @param n how many
+   * @return one entry per line
+   */
+  public String traceTail(int n) {
     var t = sim.trace();
     StringBuilder b = new StringBuilder();
     for (var e : t.subList(Math.max(0, t.size() - n), t.size())) {
@@ -370,24 +608,18 @@ final class SimKvCluster {
     return b.toString();
   }
 
-  long duplicatesSkipped() {
-    long d = 0;
-    for (KvStateMachine m : machines.values()) {
-      d += m.duplicates();
-    }
-    return d;
-  }
-
   // ---- clients --------------------------------------------------------------------------------
 
   private final class SimClient {
     final int index;
-    final long id;
     final String name;
     final ArrayDeque<String> script = new ArrayDeque<>();
     long stopAt;
+    long session = -1;
     long seq;
+    long requests; // numbers every request sent, registrations included, to match replies
     KvCommand current;
+    byte[] encoded;
     History<KeyValueModel.Op, KeyValueModel.Result>.Call call;
     String target;
     ScheduledEvent timer;
@@ -395,7 +627,6 @@ final class SimKvCluster {
 
     SimClient(int index) {
       this.index = index;
-      this.id = 1000 + index;
       this.name = "c" + index;
       this.target = servers.get(index % servers.size());
     }
@@ -408,34 +639,53 @@ final class SimKvCluster {
       if (current != null) {
         return; // already busy: a second think event raced with the script
       }
+      if (session < 0 || (script.isEmpty() && random.nextInt(50) == 0)) {
+        register(); // the first session, or a client that starts over (the old one will expire)
+        return;
+      }
       KvCommand c;
       if (!script.isEmpty()) {
-        c = new KvCommand(id, ++seq, KvCommand.Kind.GET, script.poll(), null, null);
+        c = command(KvCommand.Kind.GET, script.poll(), null, null);
       } else if (sim.now() < stopAt) {
         c = randomCommand();
       } else {
         return;
       }
-      current = c;
       call = history.invoke(index, c.toModel());
+      start(c);
+    }
+
+    private void register() {
+      registrations++;
+      call = null;
+      start(KvCommand.register(sim.now()));
+    }
+
+    private void start(KvCommand c) {
+      current = c;
+      encoded = c.encode();
+      requests++;
       send();
+    }
+
+    private KvCommand command(KvCommand.Kind kind, String key, String value, String expected) {
+      return new KvCommand(session, ++seq, sim.now(), kind, key, value, expected);
     }
 
     private KvCommand randomCommand() {
       String key = keys.get(random.nextInt(keys.size()));
-      long s = ++seq;
-      String v = "c" + index + "." + s;
+      String v = "c" + index + "." + (seq + 1);
       return switch (random.nextInt(10)) {
-        case 0, 1, 2 -> new KvCommand(id, s, KvCommand.Kind.GET, key, null, null);
-        case 3, 4 -> new KvCommand(id, s, KvCommand.Kind.PUT, key, v, null);
-        case 5, 6 -> new KvCommand(id, s, KvCommand.Kind.APPEND, key, v + ";", null);
-        case 7 -> new KvCommand(id, s, KvCommand.Kind.DELETE, key, null, null);
-        default -> new KvCommand(id, s, KvCommand.Kind.CAS, key, v, lastRead);
+        case 0, 1, 2 -> command(KvCommand.Kind.GET, key, null, null);
+        case 3, 4 -> command(KvCommand.Kind.PUT, key, v, null);
+        case 5, 6 -> command(KvCommand.Kind.APPEND, key, v + ";", null);
+        case 7 -> command(KvCommand.Kind.DELETE, key, null, null);
+        default -> command(KvCommand.Kind.CAS, key, v, lastRead);
       };
     }
 
     void send() {
-      net.send(name, target, new ClientRequest(id, current.seq(), current.encode()));
+      net.send(name, target, new ClientRequest(requests, encoded));
       timer = net.schedule(name, 200, "timeout " + name, this::retryElsewhere);
     }
 
@@ -445,7 +695,7 @@ final class SimKvCluster {
     }
 
     void onReply(String from, Object message) {
-      if (!(message instanceof ClientReply r) || current == null || r.seq() != current.seq()) {
+      if (!(message instanceof ClientReply r) || current == null || r.seq() != requests) {
         return; // a duplicate, or the answer to an attempt already answered
       }
       timer.cancel();
@@ -454,14 +704,24 @@ final class SimKvCluster {
           violations.add(name + " got no result for its current request " + r.seq());
           return;
         }
-        KvResult result = KvResult.decode(r.result());
-        if (current.kind() == KvCommand.Kind.GET) {
-          lastRead = result.value();
+        if (current.kind() == KvCommand.Kind.REGISTER) {
+          session = ByteBuffer.wrap(r.result()).getLong();
+          seq = 0;
+        } else {
+          KvResult result = KvResult.decode(r.result());
+          if (current.kind() == KvCommand.Kind.GET) {
+            lastRead = result.value();
+          }
+          call.ok(result.toModel());
         }
-        call.ok(result.toModel());
-        current = null;
-        call = null;
-        scheduleNext();
+        done();
+        return;
+      }
+      if (r.failure().equals(SessionExpiredException.class.getSimpleName())) {
+        // an earlier attempt may have taken effect before the session expired: unknown outcome
+        call.unknown();
+        session = -1;
+        done();
         return;
       }
       if (r.leader() != null && servers.contains(r.leader())) {
@@ -470,6 +730,12 @@ final class SimKvCluster {
         target = servers.get(random.nextInt(servers.size()));
       }
       timer = net.schedule(name, 10, "retry " + name, this::send);
+    }
+
+    private void done() {
+      current = null;
+      call = null;
+      scheduleNext();
     }
   }
 }

@@ -4,54 +4,28 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.weft.testkit.lin.KeyValueModel;
+import dev.weft.raft.server.StateMachine;
 import dev.weft.testkit.lin.LinearizabilityChecker;
-import dev.weft.testkit.lin.Operation;
-import dev.weft.testkit.sim.Link;
-import dev.weft.testkit.sim.Links;
-import java.util.List;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The replicated key-value service on a simulated five-server cluster in virtual time: four clients
- * issue get, put, append, delete and cas on three keys while links lose, duplicate, delay and
- * reorder messages and a nemesis partitions servers, isolates the leader and crashes servers (which
- * restart from their storage). For every seed: no request executed twice by a state machine, no two
- * replicas applying different commands at an index, replicas equal once settled, and the whole
- * client history linearizable (which includes: no acknowledged write lost).
+ * The replicated key-value service on a simulated five-server cluster in virtual time ({@link
+ * SimKvCluster}): four clients issue get, put, append, delete and cas on three keys while links
+ * lose, duplicate, delay and reorder messages and a nemesis partitions servers, isolates the leader
+ * and crashes servers (which restart from their storage). For every seed: no request executed twice
+ * by a state machine, no two replicas applying different commands at an index, replicas equal once
+ * settled, and the whole client history linearizable (which includes: no acknowledged write lost).
+ * Clients start new sessions now and then, and idle sessions expire by the map's replicated clock.
  *
  * <p>Seeds: {@code -Dweft.kv.seeds=N} runs N seeds (default 150); {@code -Dweft.seed=S} replays
  * one.
  */
 class SimulatedKvTest {
-  private static final long RUN = 20_000; // virtual ms of client traffic per seed
-
-  private static Supplier<Link> faultyLinks() {
-    return () ->
-        Links.builder()
-            .latency(1, 5)
-            .loss(0.05)
-            .duplication(0.03)
-            .longDelay(0.03, 100)
-            .fifo(false)
-            .build();
-  }
-
-  static SimKvCluster run(long seed) {
-    return run(seed, false);
-  }
-
   static SimKvCluster run(long seed, boolean staleReads) {
-    SimKvCluster c = new SimKvCluster(seed, 5, 4, 3, faultyLinks());
+    SimKvCluster c = new SimKvCluster(seed, 5, 4, 3, SimKvCluster.faultyLinks());
     c.staleReads = staleReads;
-    c.nemesis(500, RUN);
-    c.startClients(RUN);
-    c.sim.runUntil(RUN);
-    c.settle(3_000);
-    c.checkConvergence();
-    return c;
+    return SimKvCluster.run(c, SimKvCluster.RUN);
   }
 
   @Test
@@ -64,37 +38,53 @@ class SimulatedKvTest {
     long crashes = 0;
     long partitions = 0;
     long duplicates = 0;
+    long registrations = 0;
+    long expired = 0;
+    long sessionsLeft = 0;
     for (long seed = first; seed < first + seeds; seed++) {
-      SimKvCluster c = run(seed);
+      SimKvCluster c = run(seed, false);
       String where = " (seed " + seed + "; replay with -Dweft.seed=" + seed + ")";
-      if (!c.violations.isEmpty() || !c.clientsIdle()) {
+      if (!c.violations().isEmpty() || !c.clientsIdle()) {
         System.out.print(c.traceTail(Integer.getInteger("weft.trace.tail", 400)));
       }
-      if (!c.violations.isEmpty()) {
-        fail(c.violations.size() + " violations" + where + ", first: " + c.violations.get(0));
+      if (!c.violations().isEmpty()) {
+        fail(c.violations().size() + " violations" + where + ", first: " + c.violations().get(0));
       }
       if (!c.clientsIdle()) {
         fail("a client still waits for an answer after the cluster healed" + where);
       }
-      List<Operation<KeyValueModel.Op, KeyValueModel.Result>> history = c.history.operations();
-      LinearizabilityChecker.Result verdict =
-          LinearizabilityChecker.check(new KeyValueModel(), history);
+      LinearizabilityChecker.Result verdict = c.checkLinearizable();
       assertTrue(
           verdict.linearizable(), () -> "not linearizable" + where + ": " + verdict.describe());
-      ops += history.size();
-      crashes += c.crashes;
-      partitions += c.partitions;
-      duplicates += c.duplicatesSkipped();
+      ops += c.history().operations().size();
+      crashes += c.crashes();
+      partitions += c.partitions();
+      registrations += c.registrations();
+      long dups = 0;
+      long exp = 0;
+      int held = 0;
+      for (StateMachine m : c.machines().values()) {
+        KvStateMachine kv = (KvStateMachine) m;
+        dups += kv.duplicates();
+        exp = Math.max(exp, kv.expiredSessions());
+        held = Math.max(held, kv.sessions());
+      }
+      duplicates += dups;
+      expired += exp;
+      sessionsLeft += held;
     }
     System.out.printf(
         "SimulatedKvTest: %d seeds from %d, %d operations, %d crashes, %d partitions,"
-            + " %d retried requests deduplicated%n",
-        seeds, first, ops, crashes, partitions, duplicates);
+            + " %d retried requests deduplicated, %d sessions registered, %d expired, %d held at"
+            + " the end%n",
+        seeds, first, ops, crashes, partitions, duplicates, registrations, expired, sessionsLeft);
     // the run must have exercised what it claims to check
     assertTrue(ops > 100L * seeds, "too few operations: " + ops);
     if (seeds >= 10) {
       assertTrue(crashes > 0 && partitions > 0, "the nemesis did nothing");
       assertTrue(duplicates > 0, "no retried request reached the deduplication table");
+      assertTrue(expired > 0, "no session expired");
+      assertTrue(sessionsLeft < registrations, "the session tables did not shrink");
     }
   }
 
@@ -105,8 +95,7 @@ class SimulatedKvTest {
     int caught = 0;
     for (long seed = 1; seed <= 10; seed++) {
       SimKvCluster c = run(seed, true);
-      LinearizabilityChecker.Result verdict =
-          LinearizabilityChecker.check(new KeyValueModel(), c.history.operations());
+      LinearizabilityChecker.Result verdict = c.checkLinearizable();
       if (!verdict.linearizable()) {
         caught++;
         assertTrue(
@@ -120,9 +109,19 @@ class SimulatedKvTest {
   @Test
   @Timeout(60)
   void theSameSeedReplaysTheSameRun() {
-    SimKvCluster a = run(7);
-    SimKvCluster b = run(7);
-    assertEquals(a.sim.fingerprint(), b.sim.fingerprint());
-    assertEquals(a.history.operations().toString(), b.history.operations().toString());
+    SimKvCluster a = run(7, false);
+    SimKvCluster b = run(7, false);
+    assertEquals(a.sim().fingerprint(), b.sim().fingerprint());
+    assertEquals(a.history().operations().toString(), b.history().operations().toString());
+  }
+
+  /** The published entry point runs another service the same way (here, weft's own map). */
+  @Test
+  @Timeout(60)
+  void yourOwnServiceRunsTheSameWay() {
+    SimKvCluster c = SimKvCluster.run(3, KvStateMachine::new);
+    assertEquals(java.util.List.of(), c.violations());
+    assertTrue(c.checkLinearizable().linearizable(), () -> c.checkLinearizable().describe());
+    assertTrue(c.history().operations().size() > 100);
   }
 }

@@ -31,16 +31,17 @@ import java.util.concurrent.locks.LockSupport;
  * <p><b>Waiting.</b> A waiter polls the counter with {@link Thread#onSpinWait()} between polls,
  * more of them the further back it is in line (proportional backoff), for a bounded number of
  * {@code onSpinWait} calls (fewer on a virtual thread, none on a single processor). Then it parks
- * for about as long as the hand-offs ahead of it, less one, have been taking (measured since it
- * arrived; at most about a millisecond), and yields instead when that is shorter than 16 µs: the
- * next thread in line therefore only yields. Yielding and parking give the processor to the holder
- * when threads outnumber cores, and let a waiting virtual thread release its carrier. The holder
- * never wakes waiters. A FIFO lock suffers most when threads outnumber cores: if the thread whose
- * turn it is has no processor, nobody can enter, which is what this lock's benchmark curves show
- * beyond the core count. The park estimate also feeds on itself: a waiter that oversleeps its turn
- * slows the hand-offs that the waiters behind it measure, so they sleep longer still, and under
- * heavy oversubscription the lock can settle near one hand-off per longest park (about a
- * millisecond).
+ * for half of its expected wait, and yields instead when that is too short to be worth a park (a
+ * park on Linux oversleeps by tens of microseconds), so the thread next in line only yields. The
+ * expected wait is the threads ahead of it, less one, times how long holders typically hold the
+ * lock while others wait (an estimate the holders keep, leaning to the short holds). Hold times,
+ * unlike the times between hand-offs, do not grow when a waiter oversleeps its turn, so a late
+ * waiter does not make the waiters behind it sleep longer; and sleeping half the estimate, then
+ * looking again, wakes a waiter before its turn while the pace holds. Yielding and parking give the
+ * processor to the holder when threads outnumber cores, and let a waiting virtual thread release
+ * its carrier. The holder never wakes waiters. A FIFO lock still suffers most when threads
+ * outnumber cores: if the thread whose turn it is has no processor, nobody can enter, which is what
+ * this lock's benchmark curves show beyond the core count.
  *
  * <p>Timed and interruptible waits, which take no ticket (below), spin, then yield a few times,
  * then park for growing intervals (16 µs up to about 256 µs).
@@ -89,25 +90,40 @@ public final class TicketLock implements Lock {
    * that attempt, so no ticket is ever abandoned.
    *
    * How this code differs from the paper: the paper's waiters spin for ever. Here the spinning is
-   * bounded; then a waiter parks for its expected wait, (ahead - 1) times the time per hand-off it
-   * has observed, which carries the paper's proportional backoff over from spins to time, or
-   * yields when that is too short to park. So the lock degrades instead of stopping when runnable
-   * threads outnumber cores, a virtual thread never keeps its carrier for long, and a waiter is
-   * usually awake again by its turn (a FIFO lock stalls for as long as the thread whose turn it is
-   * sleeps). The owner is kept in a plain field so that unlock can refuse a non-owner and a relock
-   * can be refused instead of waiting forever; the owner writes it after acquiring and clears it
-   * before releasing, so a thread reading it sees itself there only while it holds the lock. next
-   * and serving share a cache line, as in the paper's one-word lock.
+   * bounded; then a waiter parks for half its expected wait, (ahead - 1) times the typical hold
+   * time, which carries the paper's proportional backoff over from spins to time, or yields when
+   * that is too short to park. So the lock degrades instead of stopping when runnable threads
+   * outnumber cores, a virtual thread never keeps its carrier for long, and a waiter is usually
+   * awake again by its turn (a FIFO lock stalls for as long as the thread whose turn it is sleeps).
+   *
+   * The typical hold time (holdNanos) is a running estimate of how long holders hold the lock
+   * while others wait: each holder that had someone queued behind it when it took the lock times
+   * its hold and moves the estimate halfway down to a shorter hold, or a sixteenth of the way up to
+   * a longer one, as it unlocks. Uncontended use reads no clock. The estimate leans low on purpose:
+   * a waiter that wakes early only yields again, but one that sleeps past its turn stalls everyone
+   * behind it, and the holds that run long are mostly holders that lost their processor, which an
+   * average would let dominate. An earlier version estimated the time per hand-off that each waiter
+   * had observed since it arrived. That fed on itself: a waiter that overslept its turn stalled the
+   * line, which lengthened the hand-off times the waiters behind it measured, so they slept longer
+   * still, and the lock settled near one hand-off per longest park (ADR 0031). A hold time does not
+   * include the wait for the next thread to wake, so oversleeping does not feed back into it.
+   *
+   * The owner is kept in a plain field so that unlock can refuse a non-owner and a relock can be
+   * refused instead of waiting forever; the owner writes it after acquiring and clears it before
+   * releasing, so a thread reading it sees itself there only while it holds the lock. next and
+   * serving share a cache line, as in the paper's one-word lock.
    */
 
   private static final VarHandle NEXT;
   private static final VarHandle SERVING;
+  private static final VarHandle HOLD_NANOS;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       NEXT = lookup.findVarHandle(TicketLock.class, "next", int.class);
       SERVING = lookup.findVarHandle(TicketLock.class, "serving", int.class);
+      HOLD_NANOS = lookup.findVarHandle(TicketLock.class, "holdNanos", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -126,17 +142,33 @@ public final class TicketLock implements Lock {
   /** onSpinWait calls between two polls, per thread ahead in line. */
   private static final int BACKOFF_PER_TICKET = 1 << 3;
 
-  /** Yields after spinning, before parking, in timed and interruptible waits. */
+  /**
+   * Yields after spinning, before parking, in timed and interruptible waits; and yields of a ticket
+   * holder while the line does not move, before it parks.
+   */
   private static final int YIELDS = 1 << 3;
 
   /**
    * The first park interval of timed and interruptible waits, which double it up to {@link
-   * #MAX_PARK_SHIFT} times; and the shortest park of a ticket holder, which yields instead.
+   * #MAX_PARK_SHIFT} times.
    */
   private static final long MIN_PARK_NANOS = 1 << 14;
 
-  /** The longest park of a ticket holder. */
+  /**
+   * The shortest park of a ticket holder, about 65 µs; it yields instead. Linux lets a parked
+   * thread sleep about 50 µs past its deadline (timer slack), so shorter parks would oversleep by
+   * more than they sleep.
+   */
+  private static final long MIN_TICKET_PARK_NANOS = 1 << 16;
+
+  /** The longest park of a ticket holder, about a millisecond. */
   private static final long MAX_PARK_NANOS = 1 << 20;
+
+  /** How fast the hold estimate falls to a shorter hold, as a shift: halfway each time. */
+  private static final int HOLD_FALL_SHIFT = 1;
+
+  /** How fast the hold estimate rises to a longer hold, as a shift: 1/16 of the way. */
+  private static final int HOLD_RISE_SHIFT = 4;
 
   private static final int MAX_PARK_SHIFT = 4;
 
@@ -152,6 +184,19 @@ public final class TicketLock implements Lock {
 
   /** The holder; plain: written only by the holder (see the overview). */
   private Thread owner;
+
+  /**
+   * When the holder took the lock, if threads were queued behind it then, else 0; plain: only the
+   * holder reads and writes it.
+   */
+  private long heldSince;
+
+  /**
+   * The typical hold time under contention, in nanoseconds; written by holders only, read by
+   * waiters, through {@link #HOLD_NANOS} in opaque mode (an estimate needs no ordering, only a
+   * whole long).
+   */
+  private long holdNanos;
 
   /** Creates an unlocked lock. */
   public TicketLock() {}
@@ -171,6 +216,8 @@ public final class TicketLock implements Lock {
       awaitTurn(ticket);
     }
     owner = Thread.currentThread(); // plain: only the holder writes it
+    // Time this hold only if someone waits behind it, so that uncontended use reads no clock.
+    heldSince = next != ticket + 1 ? System.nanoTime() : 0L;
   }
 
   /**
@@ -248,6 +295,14 @@ public final class TicketLock implements Lock {
           "unlock of a TicketLock by " + Thread.currentThread() + ", which does not hold it");
     }
     owner = null; // plain: ordered before the release store below
+    long since = heldSince;
+    if (since != 0L) {
+      heldSince = 0L;
+      long estimate = (long) HOLD_NANOS.getOpaque(this);
+      long held = System.nanoTime() - since;
+      int shift = held < estimate ? HOLD_FALL_SHIFT : HOLD_RISE_SHIFT;
+      HOLD_NANOS.setOpaque(this, estimate + ((held - estimate) >> shift));
+    }
     // Release: publishes the critical section to the next holder. A read, then a store, is enough:
     // only the holder writes serving.
     SERVING.setRelease(this, serving + 1);
@@ -317,10 +372,14 @@ public final class TicketLock implements Lock {
         MULTIPROCESSOR ? (Thread.currentThread().isVirtual() ? VIRTUAL_SPINS : PLATFORM_SPINS) : 0;
     boolean interrupted = false;
     int spun = 0;
-    int firstSeen = serving;
-    long start = System.nanoTime();
+    int seen = serving;
+    int stalledYields = 0;
     for (int s; (s = serving) != ticket; ) {
       int ahead = ticket - s;
+      if (s != seen) {
+        seen = s;
+        stalledYields = 0;
+      }
       if (spun < spins) {
         // Proportional backoff: the further back, the less often this waiter reads serving.
         int delay = Math.min(ahead * BACKOFF_PER_TICKET, spins - spun);
@@ -329,15 +388,20 @@ public final class TicketLock implements Lock {
         }
         spun += Math.max(delay, 1);
       } else {
-        // Proportional backoff in time: sleep through the hand-offs ahead, less one, at the pace
-        // observed since this waiter arrived; yield instead when that is too short to park.
-        int served = s - firstSeen;
-        long perTicket = served > 0 ? (System.nanoTime() - start) / served : MIN_PARK_NANOS;
-        long sleep = Math.min((ahead - 1) * perTicket, MAX_PARK_NANOS);
-        if (sleep < MIN_PARK_NANOS) {
+        // Proportional backoff in time: sleep through half of the holds ahead, less one, at the
+        // typical hold time; yield instead when that is too short to park. If the line has not
+        // moved for several yields, the thread it waits for has no processor (or, for virtual
+        // threads, no carrier: yielding virtual threads can keep a woken one from being
+        // scheduled for seconds), so park briefly to make room for it.
+        long halfHold = Math.min((long) HOLD_NANOS.getOpaque(this) >> 1, MAX_PARK_NANOS);
+        long sleep = Math.min((ahead - 1) * halfHold, MAX_PARK_NANOS);
+        if (sleep >= MIN_TICKET_PARK_NANOS) {
+          LockSupport.parkNanos(this, sleep);
+        } else if (stalledYields < YIELDS) {
+          stalledYields++;
           Thread.yield();
         } else {
-          LockSupport.parkNanos(this, sleep);
+          LockSupport.parkNanos(this, MIN_TICKET_PARK_NANOS);
         }
       }
       // Park returns at once while the interrupt status is set, so clear it and remember it.

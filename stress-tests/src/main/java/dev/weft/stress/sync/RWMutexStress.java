@@ -10,7 +10,10 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
 
-/** RWMutex: a reader never sees half of a write; two writers exclude each other. */
+/**
+ * RWMutex: a reader, locked or optimistic, never sees half of a write; two writers exclude each
+ * other.
+ */
 public final class RWMutexStress {
   private RWMutexStress() {}
 
@@ -68,6 +71,35 @@ public final class RWMutexStress {
     @Actor
     public void second(II_Result r) {
       r.r2 = increment();
+    }
+  }
+
+  /**
+   * The same with an optimistic read: the body reads x and y without the lock, and its result is
+   * used only if no write overlapped it; otherwise it runs again under the read lock.
+   */
+  @JCStressTest
+  @Outcome(id = "0, 0", expect = ACCEPTABLE, desc = "the read came first")
+  @Outcome(id = "1, 1", expect = ACCEPTABLE, desc = "the write came first")
+  @State
+  public static class OptimisticReadSeesWholeWrites {
+    private final RWMutex rw = new RWMutex();
+    private int x;
+    private int y;
+
+    @Actor
+    public void writer() {
+      try (Guard g = rw.writeLock()) {
+        x = 1;
+        y = 1;
+      }
+    }
+
+    @Actor
+    public void reader(II_Result r) {
+      long both = rw.withOptimisticRead(() -> ((long) x << 32) | y);
+      r.r1 = (int) (both >>> 32);
+      r.r2 = (int) both;
     }
   }
 }

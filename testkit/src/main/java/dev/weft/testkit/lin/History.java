@@ -88,10 +88,13 @@ public final class History<I, O> {
     /**
      * Records that the operation returned {@code output}; call it just after it returns.
      *
-     * @param output the result
+     * @param output the result, not null (an operation with nothing to return records a value that
+     *     says so; an operation whose result is not known records {@link #unknown()})
+     * @throws NullPointerException if {@code output} is null
      * @throws IllegalStateException if a response was already recorded
      */
     public void ok(O output) {
+      Objects.requireNonNull(output, "output (record an unknown outcome with unknown())");
       finish(Operation.of(client, input, output, call, Math.max(call, clock.getAsLong())));
     }
 

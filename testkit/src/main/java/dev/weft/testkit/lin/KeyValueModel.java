@@ -3,6 +3,7 @@ package dev.weft.testkit.lin;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -35,14 +36,19 @@ public final class KeyValueModel
   }
 
   /**
-   * An operation on one key.
+   * An operation on one key. Its values are checked against its kind: put, append and
+   * compare-and-set need a {@code value}; get and delete take none; only compare-and-set takes an
+   * {@code expected} value (null there means "expects the key absent").
    *
    * @param kind what it does
    * @param key the key
-   * @param value the value to put or append, or the new value of a compare-and-set
-   * @param expected the value a compare-and-set expects (null: expects the key absent)
+   * @param value the value to put or append, or the new value of a compare-and-set; null for get
+   *     and delete
+   * @param expected the value a compare-and-set expects (null: expects the key absent); null for
+   *     the other kinds
    */
-  public record Op(Kind kind, String key, String value, String expected) {
+  public record Op(Kind kind, String key, String value, String expected)
+      implements ShowsOutput<Result> {
     /**
      * Validates the operation.
      *
@@ -50,10 +56,26 @@ public final class KeyValueModel
      * @param key the key
      * @param value the value to put or append, or the new value of a compare-and-set
      * @param expected the value a compare-and-set expects
+     * @throws NullPointerException if {@code kind} or {@code key} is null, or {@code value} is null
+     *     for a put, an append or a compare-and-set
+     * @throws IllegalArgumentException if a get or a delete has a {@code value}, or an operation
+     *     other than compare-and-set has an {@code expected} value
      */
     public Op {
       Objects.requireNonNull(kind, "kind");
       Objects.requireNonNull(key, "key");
+      boolean takesValue = kind == Kind.PUT || kind == Kind.APPEND || kind == Kind.CAS;
+      if (takesValue && value == null) {
+        throw new NullPointerException(kind + " of key " + key + " needs a value");
+      }
+      if (!takesValue && value != null) {
+        throw new IllegalArgumentException(
+            kind + " of key " + key + " takes no value, but got " + value);
+      }
+      if (kind != Kind.CAS && expected != null) {
+        throw new IllegalArgumentException(
+            kind + " of key " + key + " takes no expected value, but got " + expected);
+      }
     }
 
     /**
@@ -110,16 +132,44 @@ public final class KeyValueModel
       return new Op(Kind.CAS, key, Objects.requireNonNull(value, "value"), expected);
     }
 
+    /**
+     * Describes a result of this operation: a get's value in quotes, or {@code absent} for a
+     * missing key; {@code ok} for a put or an append; {@code true} or {@code false} for a delete or
+     * a compare-and-set. So a read of a missing key never prints like a read of the text "true".
+     *
+     * @param output a result of this operation
+     * @return the description
+     */
+    @Override
+    public String showOutput(Result output) {
+      return switch (kind) {
+        case GET -> output.value() == null ? "absent" : quote(output.value());
+        case PUT, APPEND -> output.ok() ? "ok" : output.toString();
+        case DELETE, CAS -> String.valueOf(output.ok());
+      };
+    }
+
     @Override
     public String toString() {
-      if (kind == Kind.GET || kind == Kind.DELETE) {
-        return kind.name().toLowerCase() + "(" + key + ")";
-      }
-      if (kind == Kind.CAS) {
-        return "cas(" + key + ", " + expected + " -> " + value + ")";
-      }
-      return kind.name().toLowerCase() + "(" + key + ", " + value + ")";
+      return switch (kind) {
+        case GET, DELETE -> kind.name().toLowerCase(Locale.ROOT) + "(" + key + ")";
+        case CAS ->
+            "cas("
+                + key
+                + ", "
+                + (expected == null ? "absent" : quote(expected))
+                + " -> "
+                + quote(value)
+                + ")";
+        case PUT, APPEND ->
+            kind.name().toLowerCase(Locale.ROOT) + "(" + key + ", " + quote(value) + ")";
+      };
     }
+  }
+
+  /** Puts a value in double quotes, escaping quotes and backslashes, so that "" and null differ. */
+  static String quote(String value) {
+    return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
   }
 
   /**
@@ -159,9 +209,19 @@ public final class KeyValueModel
       return new Result(null, ok);
     }
 
+    /**
+     * Shows the value in quotes; a result with no value shows as {@code ok} or {@code false}.
+     * {@link Op#showOutput} says more (a read of a missing key shows as {@code absent}), knowing
+     * the operation.
+     *
+     * @return the description
+     */
     @Override
     public String toString() {
-      return value != null ? value : String.valueOf(ok);
+      if (value != null) {
+        return quote(value) + (ok ? "" : " (not ok)");
+      }
+      return ok ? "ok" : "false";
     }
   }
 
@@ -211,6 +271,17 @@ public final class KeyValueModel
       return Optional.empty();
     }
     return Optional.of(next);
+  }
+
+  /**
+   * Names a part by its key.
+   *
+   * @param part one part made by {@link #partition}
+   * @return {@code key <key>}
+   */
+  @Override
+  public String partName(List<Operation<Op, Result>> part) {
+    return part.isEmpty() ? "no key" : "key " + part.get(0).input().key();
   }
 
   @Override

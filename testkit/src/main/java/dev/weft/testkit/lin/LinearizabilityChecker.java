@@ -1,5 +1,6 @@
 package dev.weft.testkit.lin;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * Decides whether a concurrent history is linearizable with respect to a sequential {@link Model}
@@ -38,8 +40,19 @@ import java.util.Set;
  * The model's {@link Model#partition partition} splits the history first (P-compositionality, Horn
  * and Kroening 2015); each part is searched alone.
  *
- * <p>The search has a budget of steps (default {@value #DEFAULT_BUDGET} per part); a part that
- * exhausts it is reported as {@link Verdict#UNKNOWN}, never as linearizable.
+ * <p><b>Limits.</b> The search has a budget of steps (default {@value #DEFAULT_BUDGET} per part),
+ * and may be given a wall-clock deadline and a way to cancel it ({@link Limits}); interrupting the
+ * checking thread cancels it too (the interrupt stays set). A part the search could not decide is
+ * reported as {@link Verdict#UNKNOWN}, never as linearizable, and the result names that part (for
+ * {@link KeyValueModel}, its key) and says which limit stopped it.
+ *
+ * {@snippet :
+ * var limits = LinearizabilityChecker.Limits.defaults().withTimeout(Duration.ofSeconds(10));
+ * var result = LinearizabilityChecker.check(new KeyValueModel(), history, limits);
+ * if (result.verdict() == Verdict.UNKNOWN) {
+ *   System.out.println(result.reason());   // "key k3 (412 operations): the deadline of PT10S passed"
+ * }
+ * }
  */
 public final class LinearizabilityChecker {
   /** Default search budget per part, in steps. */
@@ -58,37 +71,141 @@ public final class LinearizabilityChecker {
   }
 
   /**
+   * How long a check may search: a budget of steps per part, an optional wall-clock timeout for the
+   * whole check, and an optional cancellation signal (polled during the search, as is the checking
+   * thread's interrupt status).
+   *
+   * @param stepsPerPart the most search steps per part, at least 1
+   * @param timeout how long the whole check may take, or null for no deadline
+   * @param cancelled returns true once the check should stop; never null ({@code () -> false} for
+   *     none)
+   */
+  public record Limits(long stepsPerPart, Duration timeout, BooleanSupplier cancelled) {
+    /**
+     * Validates the limits.
+     *
+     * @param stepsPerPart the most search steps per part
+     * @param timeout the deadline for the whole check, or null
+     * @param cancelled the cancellation signal
+     * @throws IllegalArgumentException if {@code stepsPerPart} is below 1 or {@code timeout} is
+     *     negative
+     * @throws NullPointerException if {@code cancelled} is null
+     */
+    public Limits {
+      if (stepsPerPart < 1) {
+        throw new IllegalArgumentException("stepsPerPart must be at least 1: " + stepsPerPart);
+      }
+      if (timeout != null && timeout.isNegative()) {
+        throw new IllegalArgumentException("negative timeout: " + timeout);
+      }
+      Objects.requireNonNull(cancelled, "cancelled");
+    }
+
+    /**
+     * The default budget of {@value LinearizabilityChecker#DEFAULT_BUDGET} steps per part, no
+     * deadline, no cancellation beyond interrupts.
+     *
+     * @return the defaults
+     */
+    public static Limits defaults() {
+      return new Limits(DEFAULT_BUDGET, null, () -> false);
+    }
+
+    /**
+     * These limits with another step budget per part.
+     *
+     * @param steps the most search steps per part, at least 1
+     * @return new limits
+     * @throws IllegalArgumentException if {@code steps} is below 1
+     */
+    public Limits withStepsPerPart(long steps) {
+      return new Limits(steps, timeout, cancelled);
+    }
+
+    /**
+     * These limits with a deadline for the whole check, counted from the start of {@code check}.
+     *
+     * @param timeout how long the check may take
+     * @return new limits
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
+    public Limits withTimeout(Duration timeout) {
+      return new Limits(stepsPerPart, Objects.requireNonNull(timeout, "timeout"), cancelled);
+    }
+
+    /**
+     * These limits with a cancellation signal, polled every few thousand steps.
+     *
+     * @param cancelled returns true once the check should stop
+     * @return new limits
+     * @throws NullPointerException if {@code cancelled} is null
+     */
+    public Limits withCancellation(BooleanSupplier cancelled) {
+      return new Limits(stepsPerPart, timeout, cancelled);
+    }
+  }
+
+  /**
    * What a check found.
    *
    * @param verdict the outcome
-   * @param parts how many independent parts were checked
+   * @param parts how many independent parts the history was split into
    * @param failedPart the operations of the first part without a linearization, or empty
    * @param longestPrefix for that part, the longest sequence of its operations that could be
    *     linearized, in linearization order
    * @param stuck for that part, the operations that could not be placed after that prefix: each
    *     returned before some operation still to be placed, or produced an output the model refuses
+   * @param undecidedPart for {@link Verdict#UNKNOWN}, the operations of the first part the search
+   *     could not decide; else empty
+   * @param reason for {@link Verdict#UNKNOWN}, which part was undecided (named by {@link
+   *     Model#partName}, for a key-value model its key) and which limit stopped the search; else
+   *     null
    */
   public record Result(
       Verdict verdict,
       int parts,
       List<Operation<?, ?>> failedPart,
       List<Operation<?, ?>> longestPrefix,
-      List<Operation<?, ?>> stuck) {
+      List<Operation<?, ?>> stuck,
+      List<Operation<?, ?>> undecidedPart,
+      String reason) {
 
     /**
      * Copies the lists.
      *
      * @param verdict the outcome
-     * @param parts how many parts were checked
+     * @param parts how many parts the history was split into
      * @param failedPart the first part without a linearization
      * @param longestPrefix the longest linearizable prefix found in it
      * @param stuck the operations that could not follow it
+     * @param undecidedPart the first part that could not be decided
+     * @param reason why it could not, or null
      */
     public Result {
       Objects.requireNonNull(verdict, "verdict");
       failedPart = List.copyOf(failedPart);
       longestPrefix = List.copyOf(longestPrefix);
       stuck = List.copyOf(stuck);
+      undecidedPart = List.copyOf(undecidedPart);
+    }
+
+    /**
+     * A result with no undecided part (the form before deadlines were added).
+     *
+     * @param verdict the outcome
+     * @param parts how many parts the history was split into
+     * @param failedPart the first part without a linearization
+     * @param longestPrefix the longest linearizable prefix found in it
+     * @param stuck the operations that could not follow it
+     */
+    public Result(
+        Verdict verdict,
+        int parts,
+        List<Operation<?, ?>> failedPart,
+        List<Operation<?, ?>> longestPrefix,
+        List<Operation<?, ?>> stuck) {
+      this(verdict, parts, failedPart, longestPrefix, stuck, List.of(), null);
     }
 
     /**
@@ -107,7 +224,10 @@ public final class LinearizabilityChecker {
      * @return a multi-line description
      */
     public String describe() {
-      StringBuilder out = new StringBuilder(verdict + " (" + parts + " parts checked)");
+      StringBuilder out = new StringBuilder(verdict + " (" + parts + " parts)");
+      if (verdict == Verdict.UNKNOWN && reason != null) {
+        out.append(": undecided: ").append(reason);
+      }
       if (verdict == Verdict.NOT_LINEARIZABLE) {
         out.append("\ncounterexample: no linearization of these ")
             .append(failedPart.size())
@@ -149,25 +269,124 @@ public final class LinearizabilityChecker {
    */
   public static <S, I, O> Result check(
       Model<S, I, O> model, List<Operation<I, O>> history, long budget) {
+    return check(model, history, Limits.defaults().withStepsPerPart(budget));
+  }
+
+  /**
+   * Checks a history within {@code limits}: a step budget per part, a deadline for the whole check,
+   * a cancellation signal. Parts are searched one after the other; a part that runs out of steps is
+   * undecided and the search goes on with the next (a later part may still show the history not
+   * linearizable); once the deadline has passed or the check is cancelled (or the thread
+   * interrupted), the search stops and the result is {@link Verdict#UNKNOWN} unless a part was
+   * already found not linearizable.
+   *
+   * @param model the sequential specification
+   * @param history the operations, in any order
+   * @param limits how long the search may go on
+   * @param <S> the state type
+   * @param <I> the input type
+   * @param <O> the output type
+   * @return the result, with a counterexample if the history is not linearizable, or the undecided
+   *     part and the reason if the limits stopped the search
+   */
+  public static <S, I, O> Result check(
+      Model<S, I, O> model, List<Operation<I, O>> history, Limits limits) {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(history, "history");
+    Objects.requireNonNull(limits, "limits");
+    long start = System.nanoTime();
+    Stop stop = new Stop(limits, start);
     List<List<Operation<I, O>>> parts = model.partition(history);
-    boolean unknown = false;
-    for (List<Operation<I, O>> part : parts) {
-      Search<S, I, O> search = new Search<>(model, part, budget);
+    List<Operation<?, ?>> undecided = null;
+    String reason = null;
+    for (int p = 0; p < parts.size(); p++) {
+      List<Operation<I, O>> part = parts.get(p);
+      Search<S, I, O> search = new Search<>(model, part, limits.stepsPerPart(), stop);
       Verdict v = search.run();
       if (v == Verdict.NOT_LINEARIZABLE) {
         return new Result(
-            v, parts.size(), List.copyOf(part), search.longestPrefix(), search.stuckAfterLongest());
+            v,
+            parts.size(),
+            List.copyOf(part),
+            search.longestPrefix(),
+            search.stuckAfterLongest(),
+            List.of(),
+            null);
       }
-      unknown |= v == Verdict.UNKNOWN;
+      if (v == Verdict.UNKNOWN && undecided == null) {
+        undecided = List.copyOf(part);
+        String name = model.partName(part);
+        reason =
+            (name != null ? name : "part " + (p + 1) + " of " + parts.size())
+                + " ("
+                + part.size()
+                + " operations): "
+                + stop.why(limits)
+                + (stop.stopped() && p + 1 < parts.size()
+                    ? "; " + (parts.size() - p - 1) + " later parts not searched"
+                    : "");
+      }
+      if (stop.stopped()) {
+        break;
+      }
     }
-    return new Result(
-        unknown ? Verdict.UNKNOWN : Verdict.LINEARIZABLE,
-        parts.size(),
-        List.of(),
-        List.of(),
-        List.of());
+    if (undecided != null) {
+      return new Result(
+          Verdict.UNKNOWN, parts.size(), List.of(), List.of(), List.of(), undecided, reason);
+    }
+    return new Result(Verdict.LINEARIZABLE, parts.size(), List.of(), List.of(), List.of());
+  }
+
+  /**
+   * The deadline and cancellation state shared by the searches of one check. A search asks {@link
+   * #poll} every {@value #POLL_EVERY} steps; once a limit strikes, every later poll says stop.
+   */
+  private static final class Stop {
+    static final int POLL_EVERY = 4096;
+    private final long deadline;
+    private final boolean hasDeadline;
+    private final BooleanSupplier cancelled;
+    private String struck; // which limit stopped the check; null while none has
+
+    Stop(Limits limits, long start) {
+      this.hasDeadline = limits.timeout() != null;
+      this.deadline = hasDeadline ? start + saturatedNanos(limits.timeout()) : 0;
+      this.cancelled = limits.cancelled();
+    }
+
+    private static long saturatedNanos(Duration d) {
+      try {
+        return d.toNanos();
+      } catch (ArithmeticException e) {
+        return Long.MAX_VALUE / 2;
+      }
+    }
+
+    boolean poll() {
+      if (struck == null) {
+        if (Thread.currentThread().isInterrupted()) {
+          struck = "the checking thread was interrupted";
+        } else if (cancelled.getAsBoolean()) {
+          struck = "the check was cancelled";
+        } else if (hasDeadline && System.nanoTime() - deadline >= 0) {
+          struck = "the deadline passed";
+        }
+      }
+      return struck != null;
+    }
+
+    boolean stopped() {
+      return struck != null;
+    }
+
+    String why(Limits limits) {
+      if (struck == null) {
+        return "the budget of " + limits.stepsPerPart() + " steps per part ran out";
+      }
+      return struck.equals("the deadline passed")
+          ? "the deadline of " + limits.timeout() + " passed"
+          : struck;
+    }
   }
 
   /** One entry of the doubly-linked history: an operation's call or return. */
@@ -194,13 +413,15 @@ public final class LinearizabilityChecker {
     private final Model<S, I, O> model;
     private final List<Operation<I, O>> ops;
     private final long budget;
+    private final Stop stop;
     private final Entry head = new Entry(-1, false, Long.MIN_VALUE); // sentinel
     private int[] longest = new int[0];
 
-    Search(Model<S, I, O> model, List<Operation<I, O>> ops, long budget) {
+    Search(Model<S, I, O> model, List<Operation<I, O>> ops, long budget, Stop stop) {
       this.model = model;
       this.ops = ops;
       this.budget = budget;
+      this.stop = stop;
       List<Entry> entries = new ArrayList<>(2 * ops.size());
       for (int i = 0; i < ops.size(); i++) {
         Operation<I, O> op = ops.get(i);
@@ -231,16 +452,14 @@ public final class LinearizabilityChecker {
       Entry entry = head.next;
       long steps = 0;
       while (head.next != null) {
-        if (++steps > budget) {
+        if (++steps > budget || (steps % Stop.POLL_EVERY == 0 || steps == 1) && stop.poll()) {
           return Verdict.UNKNOWN;
         }
         if (entry.call) {
           Operation<I, O> op = ops.get(entry.op);
           Optional<S> next =
               model.step(
-                  state,
-                  op.input(),
-                  op.known() ? Optional.ofNullable(op.output()) : Optional.empty());
+                  state, op.input(), op.known() ? Optional.of(op.output()) : Optional.empty());
           if (next.isPresent()) {
             BitSet after = (BitSet) linearized.clone();
             after.set(entry.op);

@@ -43,4 +43,15 @@ public interface Model<S, I, O> {
   default List<List<Operation<I, O>>> partition(List<Operation<I, O>> history) {
     return List.of(history);
   }
+
+  /**
+   * Names a part made by {@link #partition}, for reports: a verdict that could not be reached says
+   * which part it was (a key-value model names the key). The default names none.
+   *
+   * @param part one of the parts
+   * @return a short name, or null to let the checker number the part
+   */
+  default String partName(List<Operation<I, O>> part) {
+    return null;
+  }
 }

@@ -81,7 +81,7 @@ class LinearizabilityCheckerTest {
     assertEquals(3, r.failedPart().size());
     assertEquals(2, r.longestPrefix().size(), "both puts linearize; the read cannot follow");
     assertEquals(List.of(h.get(2)), r.stuck());
-    assertTrue(r.describe().contains("get(x) -> 1"), r.describe());
+    assertTrue(r.describe().contains("get(x) -> \"1\""), r.describe());
   }
 
   @Test
@@ -245,6 +245,136 @@ class LinearizabilityCheckerTest {
     assertTrue(ops.get(0).known());
     assertTrue(LinearizabilityChecker.check(KV, ops).linearizable());
     c.unknown();
-    assertThrows(IllegalArgumentException.class, () -> Operation.of(1, Op.get("x"), null, 5, 4));
+    assertThrows(
+        IllegalArgumentException.class, () -> Operation.of(1, Op.get("x"), Result.read("1"), 5, 4));
+  }
+
+  // ---- issue 12: the checker as an outside user meets it ----
+
+  /** Twelve concurrent puts and a read: a search space the checker needs many steps for. */
+  private static List<Operation<Op, Result>> hardHistory(String key) {
+    List<Operation<Op, Result>> h = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      h.add(op(i, Op.put(key, String.valueOf(i)), Result.done(), 0, 100));
+    }
+    h.add(op(99, Op.get(key), Result.read("5"), 101, 102));
+    return h;
+  }
+
+  @Test
+  void anUnknownVerdictNamesTheKeyThatRanOutAndWhy() {
+    List<Operation<Op, Result>> h = new ArrayList<>();
+    h.add(op(1, Op.put("easy", "1"), Result.done(), 0, 1));
+    h.addAll(hardHistory("hard"));
+    LinearizabilityChecker.Result r = LinearizabilityChecker.check(KV, h, 3);
+    assertEquals(Verdict.UNKNOWN, r.verdict());
+    assertEquals(13, r.undecidedPart().size());
+    assertTrue(r.reason().startsWith("key hard (13 operations)"), r.reason());
+    assertTrue(r.reason().contains("budget of 3 steps"), r.reason());
+    assertTrue(r.describe().contains("key hard"), r.describe());
+  }
+
+  @Test
+  void aDeadlineStopsTheSearchAndSaysSo() {
+    List<Operation<Op, Result>> h = new ArrayList<>();
+    for (int k = 0; k < 4; k++) {
+      h.addAll(hardHistory("k" + k));
+    }
+    var limits = LinearizabilityChecker.Limits.defaults().withTimeout(java.time.Duration.ZERO);
+    LinearizabilityChecker.Result r = LinearizabilityChecker.check(KV, h, limits);
+    assertEquals(Verdict.UNKNOWN, r.verdict());
+    assertTrue(r.reason().startsWith("key k0 "), r.reason());
+    assertTrue(r.reason().contains("deadline of PT0S passed"), r.reason());
+    assertTrue(r.reason().contains("3 later parts not searched"), r.reason());
+    // with time to spare the same history is decided
+    assertTrue(
+        LinearizabilityChecker.check(
+                KV,
+                h,
+                LinearizabilityChecker.Limits.defaults()
+                    .withTimeout(java.time.Duration.ofMinutes(1)))
+            .linearizable());
+  }
+
+  @Test
+  void aCancelledOrInterruptedCheckIsUnknown() {
+    List<Operation<Op, Result>> h = hardHistory("x");
+    var cancelled = LinearizabilityChecker.Limits.defaults().withCancellation(() -> true);
+    LinearizabilityChecker.Result r = LinearizabilityChecker.check(KV, h, cancelled);
+    assertEquals(Verdict.UNKNOWN, r.verdict());
+    assertTrue(r.reason().contains("cancelled"), r.reason());
+
+    Thread.currentThread().interrupt();
+    try {
+      LinearizabilityChecker.Result i = LinearizabilityChecker.check(KV, h);
+      assertEquals(Verdict.UNKNOWN, i.verdict());
+      assertTrue(i.reason().contains("interrupted"), i.reason());
+      assertTrue(Thread.currentThread().isInterrupted(), "the interrupt stays set");
+    } finally {
+      Thread.interrupted();
+    }
+  }
+
+  @Test
+  void limitsRejectNonsense() {
+    var d = LinearizabilityChecker.Limits.defaults();
+    assertThrows(IllegalArgumentException.class, () -> d.withStepsPerPart(0));
+    assertThrows(
+        IllegalArgumentException.class, () -> d.withTimeout(java.time.Duration.ofSeconds(-1)));
+    assertThrows(NullPointerException.class, () -> d.withCancellation(null));
+    assertThrows(NullPointerException.class, () -> d.withTimeout(null));
+  }
+
+  @Test
+  void aCompletedOperationMustHaveAnOutput() {
+    assertThrows(NullPointerException.class, () -> Operation.of(1, Op.get("x"), null, 0, 1));
+    assertThrows(
+        NullPointerException.class, () -> new Operation<Op, Result>(1, Op.get("x"), null, 0, 1));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Operation<>(1, Op.get("x"), Result.read("1"), 0, Operation.UNKNOWN));
+    History<Op, Result> history = new History<>(() -> 0);
+    var call = history.invoke(1, Op.put("x", "1"));
+    assertThrows(NullPointerException.class, () -> call.ok(null));
+    call.unknown(); // the explicit way to say "it may or may not have happened"
+    assertFalse(history.operations().get(0).known());
+  }
+
+  @Test
+  void operationsAreCheckedAgainstTheirKind() {
+    assertThrows(NullPointerException.class, () -> new Op(KeyValueModel.Kind.PUT, "k", null, null));
+    assertThrows(
+        NullPointerException.class, () -> new Op(KeyValueModel.Kind.APPEND, "k", null, null));
+    assertThrows(NullPointerException.class, () -> new Op(KeyValueModel.Kind.CAS, "k", null, "a"));
+    assertThrows(
+        IllegalArgumentException.class, () -> new Op(KeyValueModel.Kind.GET, "k", "v", null));
+    assertThrows(
+        IllegalArgumentException.class, () -> new Op(KeyValueModel.Kind.DELETE, "k", "v", null));
+    assertThrows(
+        IllegalArgumentException.class, () -> new Op(KeyValueModel.Kind.PUT, "k", "v", "e"));
+    // what is legal stays legal
+    assertEquals(Op.cas("k", null, "v"), new Op(KeyValueModel.Kind.CAS, "k", "v", null));
+    assertEquals(Op.get("k"), new Op(KeyValueModel.Kind.GET, "k", null, null));
+  }
+
+  @Test
+  void aCounterexampleTellsAMissingKeyFromTheTextTrue() {
+    var absent = op(1, Op.get("x"), Result.read(null), 0, 1);
+    var text = op(1, Op.get("x"), Result.read("true"), 0, 1);
+    assertEquals("client 1: get(x) -> absent [0, 1]", absent.toString());
+    assertEquals("client 1: get(x) -> \"true\" [0, 1]", text.toString());
+    assertEquals(
+        "client 1: put(x, \"true\") -> ok [0, 1]",
+        op(1, Op.put("x", "true"), Result.done(), 0, 1).toString());
+    assertEquals(
+        "client 1: cas(x, absent -> \"\") -> false [0, 1]",
+        op(1, Op.cas("x", null, ""), Result.of(false), 0, 1).toString());
+    // in a counterexample: the stale read of a missing key reads as such
+    var h =
+        List.of(
+            op(1, Op.put("x", "true"), Result.done(), 0, 1),
+            op(2, Op.get("x"), Result.read(null), 2, 3));
+    String d = check(h).describe();
+    assertTrue(d.contains("get(x) -> absent"), d);
   }
 }

@@ -184,12 +184,12 @@ public final class LockReport {
     JmhResult first = results.get(0);
     StringBuilder md = new StringBuilder();
     md.append("# Lock strategy lab: ").append(info.profile()).append(" profile\n\n");
-    if (!"full".equals(info.profile())) {
+    if ("quick".equals(info.profile())) {
       md.append(
           "> **Smoke data, not a measurement.** The quick profile runs one short warm-up and one"
               + " short measurement per point, on whatever else the machine is doing. It shows that"
               + " every strategy runs and what the report looks like; no claim rests on it. The"
-              + " full profile is the one to read.\n\n");
+              + " standard and full profiles are the ones to read.\n\n");
     }
     md.append("- Machine: ").append(info.machine()).append('\n');
     md.append("- JDK: ").append(first.jdk()).append('\n');

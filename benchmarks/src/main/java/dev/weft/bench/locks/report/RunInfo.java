@@ -13,7 +13,7 @@ import java.util.Properties;
  * reproduces it, how long it took, on what machine and when. Saved beside the JSON so that the
  * report can be regenerated from the files alone.
  *
- * @param profile quick or full
+ * @param profile quick, standard or full
  * @param command the command that produced the JSON
  * @param wallSeconds how long the JMH run took, or -1 if unknown
  * @param machine processor, cores, operating system

@@ -38,7 +38,10 @@ record Style(String label, String color, String dash, double width) {
           Map.entry(
               "StampedLock-optimistic",
               new Style("StampedLock (optimistic reads)", "#6a3d9a", DOTTED, 2.5)),
-          Map.entry("RWMutex", new Style("weft RWMutex", "#111111", DOTTED, 3.5)));
+          Map.entry("RWMutex", new Style("weft RWMutex", "#111111", DOTTED, 3.5)),
+          Map.entry(
+              "RWMutex-optimistic",
+              new Style("weft RWMutex (optimistic reads)", "#666666", DOTTED, 3.5)));
 
   private static final String[] SPARE = {
     "#a6761d", "#1b9e77", "#e7298a", "#66a61e", "#7570b3", "#d95f02"

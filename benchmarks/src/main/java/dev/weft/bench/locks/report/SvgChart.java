@@ -1,5 +1,7 @@
 package dev.weft.bench.locks.report;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -10,7 +12,8 @@ import java.util.TreeSet;
  * Draws throughput against thread count as an SVG line chart, one line per strategy, with a
  * logarithmic y axis (a collapse by 10x shows as far as a gain by 10x) and thread counts evenly
  * spaced (1, 2, 4, 8 and 16 are evenly spaced on a log scale). The legend lists the strategies best
- * first at the highest thread count. Plain text, no library.
+ * first at the highest thread count, with its score there; each point carries its 99.9% confidence
+ * interval when JMH gave one. Plain text, no library (ADR 0032 says why).
  */
 public final class SvgChart {
   static final int WIDTH = 900;
@@ -113,7 +116,7 @@ public final class SvgChart {
                 "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"#444\">%s</text>%n",
                 LEFT - 6,
                 y + 4,
-                number(v)));
+                tick(v)));
       }
     }
   }
@@ -170,6 +173,26 @@ public final class SvgChart {
       }
       double x = scale.x(scale.threads.indexOf(p.threads()));
       double y = scale.y(p.score());
+      if (Double.isFinite(p.error()) && p.error() > 0) {
+        // The 99.9% confidence interval, clipped to the plot: lines whose whiskers overlap are not
+        // told apart by this run.
+        double top = scale.y(Math.min(p.score() + p.error(), scale.hi()));
+        double bottom =
+            p.score() - p.error() > scale.lo() ? scale.y(p.score() - p.error()) : TOP + PLOT_HEIGHT;
+        dots.append(
+            String.format(
+                Locale.ROOT,
+                "<path d=\"M%.1f %.1fV%.1fM%.1f %.1fh6M%.1f %.1fh6\" stroke=\"%s\""
+                    + " stroke-width=\"1\" opacity=\"0.7\"/>%n",
+                x,
+                top,
+                bottom,
+                x - 3,
+                top,
+                x - 3,
+                bottom,
+                style.color()));
+      }
       points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
       dots.append(
           String.format(
@@ -255,6 +278,11 @@ public final class SvgChart {
     return s.contains("e") ? String.format(Locale.ROOT, "%.6f", v).replaceAll("0+$", "") : s;
   }
 
+  /** An axis label: 1, 2, 5, 10, 0.5, 0.02; no trailing zeros. */
+  static String tick(double v) {
+    return new BigDecimal(v, new MathContext(3)).stripTrailingZeros().toPlainString();
+  }
+
   static String escape(String text) {
     return text.replace("&", "&amp;")
         .replace("<", "&lt;")
@@ -286,6 +314,14 @@ public final class SvgChart {
     double y(double value) {
       double f = (Math.log10(value) - logLo) / (logHi - logLo);
       return TOP + PLOT_HEIGHT * (1 - f);
+    }
+
+    double lo() {
+      return Math.pow(10, logLo);
+    }
+
+    double hi() {
+      return Math.pow(10, logHi);
     }
   }
 }

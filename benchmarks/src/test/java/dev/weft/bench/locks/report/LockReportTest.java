@@ -202,6 +202,31 @@ class LockReportTest {
   }
 
   @Test
+  void confidenceIntervalsAreDrawnWhereJmhGaveThem() {
+    Series withError =
+        new Series(
+            "McsLock", List.of(new Series.Point(1, 15, 2), new Series.Point(2, 30, Double.NaN)));
+    String svg = SvgChart.render("t", "u", List.of(withError));
+    Matcher whisker = Pattern.compile("<path d=\"M([\\d.]+) ([\\d.]+)V([\\d.]+)").matcher(svg);
+    assertTrue(whisker.find(), svg);
+    double top = Double.parseDouble(whisker.group(2));
+    double bottom = Double.parseDouble(whisker.group(3));
+    String[] points = polylines(svg).get(0).split(" ");
+    double y = Double.parseDouble(points[0].split(",")[1]);
+    assertTrue(
+        top < y && y < bottom, "the interval spans the point: " + top + " " + y + " " + bottom);
+    assertFalse(whisker.find(), "no interval where JMH gave none");
+  }
+
+  @Test
+  void axisLabelsCarryNoTrailingZeros() {
+    assertEquals("5", SvgChart.tick(5.0));
+    assertEquals("0.5", SvgChart.tick(0.5));
+    assertEquals("0.002", SvgChart.tick(0.002));
+    assertEquals("100", SvgChart.tick(100));
+  }
+
+  @Test
   void refusesToDrawAnEmptyChart() {
     assertThrows(IllegalArgumentException.class, () -> SvgChart.render("t", "u", List.of()));
     Series nan = new Series("TasLock", List.of(new Series.Point(1, Double.NaN, Double.NaN)));

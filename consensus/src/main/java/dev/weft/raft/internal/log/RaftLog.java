@@ -44,30 +44,15 @@ public final class RaftLog {
     this.applied = Math.max(applied, floor);
   }
 
-  /**
-   * Returns the index of the first entry held (durable or not).
-   *
-   * @return the first index
-   */
   public long firstIndex() {
     return storage.firstIndex();
   }
 
-  /**
-   * Returns the index of the last entry, durable or not.
-   *
-   * @return the last index, 0 for an empty log
-   */
   public long lastIndex() {
     long u = unstable.lastIndex();
     return u >= 0 ? u : Math.min(storage.lastIndex(), unstable.offset() - 1);
   }
 
-  /**
-   * Returns the term of the last entry.
-   *
-   * @return its term, 0 for an empty log
-   */
   public long lastTerm() {
     return term(lastIndex());
   }
@@ -192,13 +177,6 @@ public final class RaftLog {
     return lastNew;
   }
 
-  /**
-   * Returns entries from {@code from} to the end, within a byte budget.
-   *
-   * @param from the first index, at least {@code firstIndex()}
-   * @param maxBytes the budget; the first entry is returned whatever its size
-   * @return the entries, empty if {@code from > lastIndex()}
-   */
   public List<LogEntry> entries(long from, long maxBytes) {
     return slice(from, lastIndex() + 1, maxBytes);
   }
@@ -242,11 +220,6 @@ public final class RaftLog {
     return out;
   }
 
-  /**
-   * Returns the commit index.
-   *
-   * @return the highest index known committed
-   */
   public long committed() {
     return committed;
   }
@@ -268,11 +241,6 @@ public final class RaftLog {
     committed = index;
   }
 
-  /**
-   * Returns how far committed entries have been handed to the application.
-   *
-   * @return the applied index
-   */
   public long applied() {
     return applied;
   }
@@ -291,11 +259,6 @@ public final class RaftLog {
     applied = index;
   }
 
-  /**
-   * Tells whether committed entries wait to be handed to the application.
-   *
-   * @return true if {@code committed > applied}
-   */
   public boolean hasNextCommittedEntries() {
     return committed > applied;
   }
@@ -310,30 +273,14 @@ public final class RaftLog {
     return slice(applied + 1, committed + 1, maxBytes);
   }
 
-  /**
-   * Returns the entries not yet durable.
-   *
-   * @return a new list
-   */
   public List<LogEntry> unstableEntries() {
     return unstable.entries();
   }
 
-  /**
-   * Tells whether some entries are not yet durable.
-   *
-   * @return true if the unstable suffix is not empty
-   */
   public boolean hasUnstableEntries() {
     return !unstable.isEmpty();
   }
 
-  /**
-   * Records that entries up to ({@code index}, {@code term}) are durable.
-   *
-   * @param index the last stored index
-   * @param term its term
-   */
   public void stableTo(long index, long term) {
     unstable.stableTo(index, term);
   }

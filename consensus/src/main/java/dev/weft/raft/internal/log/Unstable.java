@@ -24,29 +24,14 @@ public final class Unstable {
     this.offset = offset;
   }
 
-  /**
-   * Returns the index of the first unstable entry (or of the next one, if there is none).
-   *
-   * @return the offset
-   */
   public long offset() {
     return offset;
   }
 
-  /**
-   * Tells whether every accepted entry is durable.
-   *
-   * @return true if there is no unstable entry
-   */
   public boolean isEmpty() {
     return entries.isEmpty();
   }
 
-  /**
-   * Returns the unstable entries.
-   *
-   * @return a new list, in index order
-   */
   public List<LogEntry> entries() {
     return new ArrayList<>(entries);
   }
@@ -73,12 +58,6 @@ public final class Unstable {
     return entries.get((int) (index - offset)).term();
   }
 
-  /**
-   * Returns the unstable entry at {@code index}.
-   *
-   * @param index an index in {@code [offset, lastIndex]}
-   * @return the entry
-   */
   public LogEntry get(long index) {
     return entries.get((int) (index - offset));
   }

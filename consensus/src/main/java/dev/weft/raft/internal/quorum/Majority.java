@@ -7,7 +7,9 @@ import java.util.Arrays;
  * the highest index a majority has replicated, and the outcome of a vote.
  *
  * <p>Pure functions on plain arrays and counts, so that each can be checked against a brute-force
- * oracle ({@code MajorityTest}). Joint consensus, when membership changes land, is two of these.
+ * oracle ({@code MajorityTest}). A joint configuration (thesis §4.3) needs a majority of each of
+ * its two voter sets: {@link #jointCommittedIndex} and {@link #jointVoteResult} combine two of
+ * these.
  */
 public final class Majority {
   private Majority() {}
@@ -64,6 +66,39 @@ public final class Majority {
     }
     if (voters - refused < q) {
       return VoteResult.LOST;
+    }
+    return VoteResult.PENDING;
+  }
+
+  /**
+   * Returns the highest index that a majority of {@code incoming} and a majority of {@code
+   * outgoing} have reached (thesis §4.3); with no outgoing voters, that of {@code incoming} alone.
+   *
+   * @param incoming the matches of the configuration's voters, at least one
+   * @param outgoing the matches of a joint configuration's outgoing voters, or none
+   * @return the lesser of the two majorities' indexes
+   * @throws IllegalArgumentException if {@code incoming} is empty
+   */
+  public static long jointCommittedIndex(long[] incoming, long[] outgoing) {
+    long in = committedIndex(incoming);
+    return outgoing.length == 0 ? in : Math.min(in, committedIndex(outgoing));
+  }
+
+  /**
+   * Combines the outcomes of a vote in the two halves of a joint configuration (thesis §4.3): won
+   * when both are won, lost as soon as either is lost.
+   *
+   * @param incoming the outcome among the voters
+   * @param outgoing the outcome among the outgoing voters, or {@link VoteResult#WON} when there are
+   *     none
+   * @return the joint outcome
+   */
+  public static VoteResult jointVoteResult(VoteResult incoming, VoteResult outgoing) {
+    if (incoming == VoteResult.LOST || outgoing == VoteResult.LOST) {
+      return VoteResult.LOST;
+    }
+    if (incoming == VoteResult.WON && outgoing == VoteResult.WON) {
+      return VoteResult.WON;
     }
     return VoteResult.PENDING;
   }

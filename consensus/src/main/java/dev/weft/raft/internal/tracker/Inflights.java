@@ -86,25 +86,14 @@ public final class Inflights {
     return count == indexes.length || bytes >= maxBytes;
   }
 
-  /**
-   * Returns how many messages are in flight.
-   *
-   * @return the count
-   */
   public int count() {
     return count;
   }
 
-  /**
-   * Returns the bytes in flight.
-   *
-   * @return the sum of the sizes of the messages in flight
-   */
   public long bytes() {
     return bytes;
   }
 
-  /** Empties the window. */
   public void reset() {
     start = 0;
     count = 0;

@@ -46,56 +46,26 @@ public final class Progress {
     this.inflights = inflights;
   }
 
-  /**
-   * Returns the highest index known to be replicated.
-   *
-   * @return the match index
-   */
   public long match() {
     return match;
   }
 
-  /**
-   * Returns the next index to send.
-   *
-   * @return the next index
-   */
   public long next() {
     return next;
   }
 
-  /**
-   * Returns the sending state.
-   *
-   * @return the state
-   */
   public State state() {
     return state;
   }
 
-  /**
-   * Returns the follower's in-flight window.
-   *
-   * @return the window
-   */
   public Inflights inflights() {
     return inflights;
   }
 
-  /**
-   * Tells whether the follower has been heard from since the flag was last cleared.
-   *
-   * @return true if active
-   */
   public boolean recentActive() {
     return recentActive;
   }
 
-  /**
-   * Sets the activity flag (CheckQuorum clears it every election timeout).
-   *
-   * @param active the new value
-   */
   public void recentActive(boolean active) {
     this.recentActive = active;
   }

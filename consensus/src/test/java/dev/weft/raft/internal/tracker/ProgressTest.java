@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.raft.Membership;
+import dev.weft.raft.internal.quorum.VoteResult;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -81,7 +83,8 @@ class ProgressTest {
 
   @Test
   void theTrackerCommitsAtTheMajorityMatchAndCountsVotesOnce() {
-    ProgressTracker t = new ProgressTracker(List.of("a", "b", "c", "d", "e"), 4, 100);
+    ProgressTracker t =
+        new ProgressTracker(Membership.of(List.of("a", "b", "c", "d", "e")), 4, 100);
     t.reset("a", 10);
     assertEquals(0, t.committed());
     t.progress("b").maybeUpdate(7);
@@ -99,5 +102,61 @@ class ProgressTest {
     t.progress("b").recentActive(true);
     t.progress("c").recentActive(true);
     assertTrue(t.quorumActive("a"));
+  }
+
+  // Thesis §4.3: in a joint configuration every decision needs a majority of both voter sets.
+  @Test
+  void aJointConfigurationNeedsBothMajorities() {
+    Membership joint = new Membership(List.of("a", "d", "e"), List.of(), List.of("a", "b", "c"));
+    ProgressTracker t = new ProgressTracker(joint, 4, 100);
+    t.reset("a", 10);
+    assertEquals(List.of("a", "d", "e", "b", "c"), t.voters());
+    t.progress("b").maybeUpdate(10);
+    t.progress("c").maybeUpdate(10);
+    assertEquals(0, t.committed(), "a and both old voters: no majority of the new ones");
+    t.progress("d").maybeUpdate(8);
+    assertEquals(8, t.committed());
+    t.recordVote("a", true);
+    t.recordVote("b", true);
+    assertEquals(VoteResult.PENDING, t.tallyVotes(), "won among the old voters only");
+    t.recordVote("e", true);
+    assertEquals(VoteResult.WON, t.tallyVotes());
+    t.resetVotes();
+    t.recordVote("d", false);
+    t.recordVote("e", false);
+    assertEquals(VoteResult.LOST, t.tallyVotes(), "lost among the new voters");
+    t.progress("b").recentActive(true);
+    assertFalse(t.quorumActive("a"), "active: a, b of the old; only a of the new");
+    t.progress("d").recentActive(true);
+    assertTrue(t.quorumActive("a"));
+  }
+
+  // Thesis §4.2.1: learners receive the log but never count towards a majority or vote.
+  @Test
+  void learnersGetProgressButNeitherVoteNorCount() {
+    Membership m = new Membership(List.of("a", "b", "c"), List.of("l"), List.of());
+    ProgressTracker t = new ProgressTracker(m, 4, 100);
+    t.reset("a", 5);
+    assertEquals(List.of("a", "b", "c", "l"), t.members());
+    assertEquals(List.of("a", "b", "c"), t.voters());
+    t.progress("l").maybeUpdate(5);
+    assertEquals(0, t.committed(), "the learner's copy does not commit");
+    t.recordVote("a", true);
+    t.recordVote("l", true);
+    assertEquals(VoteResult.PENDING, t.tallyVotes(), "the learner's vote does not count");
+    assertFalse(t.isVoter("l"));
+  }
+
+  @Test
+  void aNewConfigurationKeepsTheProgressOfMembersThatStay() {
+    ProgressTracker t = new ProgressTracker(Membership.of(List.of("a", "b", "c")), 4, 100);
+    t.reset("a", 10);
+    t.progress("b").maybeUpdate(9);
+    t.setMembership(Membership.of(List.of("a", "b", "d")), "a", 12);
+    assertEquals(9, t.progress("b").match(), "b keeps its progress");
+    assertEquals(0, t.progress("d").match(), "d starts from nothing");
+    assertEquals(13, t.progress("d").next(), "and is probed from the end of the log");
+    assertEquals(null, t.progress("c"), "c is forgotten");
+    assertEquals(9, t.committed(), "a and b are a majority of a, b, d");
   }
 }

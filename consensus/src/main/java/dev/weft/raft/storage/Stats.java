@@ -1,0 +1,48 @@
+package dev.weft.raft.storage;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The counters behind {@link StorageStats}, and the two ways a storage syncs: a file's data, and a
+ * directory's entries. Atomic, because a snapshot writer syncs outside the storage's lock.
+ */
+final class Stats {
+  private final AtomicLong fsyncs = new AtomicLong();
+  private final AtomicLong fsyncNanos = new AtomicLong();
+  private final AtomicLong saves = new AtomicLong();
+  private final AtomicLong entries = new AtomicLong();
+  private final AtomicLong bytes = new AtomicLong();
+
+  /** {@code fdatasync}: the data, and the metadata needed to read it back (the size). */
+  void force(FileChannel channel) throws IOException {
+    long start = System.nanoTime();
+    channel.force(false);
+    fsyncNanos.addAndGet(System.nanoTime() - start);
+    fsyncs.incrementAndGet();
+  }
+
+  void syncDirectory(FileIo io, Path directory) throws IOException {
+    long start = System.nanoTime();
+    io.syncDirectory(directory);
+    fsyncNanos.addAndGet(System.nanoTime() - start);
+    fsyncs.incrementAndGet();
+  }
+
+  void saved(int entryCount, long byteCount) {
+    saves.incrementAndGet();
+    entries.addAndGet(entryCount);
+    bytes.addAndGet(byteCount);
+  }
+
+  void wrote(long byteCount) {
+    bytes.addAndGet(byteCount);
+  }
+
+  StorageStats snapshot() {
+    return new StorageStats(
+        fsyncs.get(), fsyncNanos.get(), saves.get(), entries.get(), bytes.get());
+  }
+}

@@ -1,0 +1,175 @@
+package dev.weft.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.weft.raft.MemoryStorage;
+import dev.weft.raft.NotLeaderException;
+import dev.weft.raft.RaftConfig;
+import dev.weft.raft.Role;
+import dev.weft.raft.server.RaftServer;
+import dev.weft.raft.server.ServerOptions;
+import dev.weft.raft.server.StateMachine;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three {@link RaftServer}s in one JVM, each on its own {@link GrpcTransport} over real loopback
+ * sockets (ephemeral ports) with mutual TLS: they elect a leader and commit commands, which every
+ * server applies in the same order; then the leader stops and the other two go on.
+ */
+@Timeout(40)
+class GrpcRaftClusterTest {
+  private static final List<String> IDS = List.of("a", "b", "c");
+  private static final Duration WAIT = Duration.ofSeconds(15);
+
+  @TempDir Path dir;
+  private final Map<String, GrpcTransport> transports = new LinkedHashMap<>();
+  private final Map<String, RaftServer> servers = new LinkedHashMap<>();
+  private final Map<String, Log> logs = new LinkedHashMap<>();
+
+  /** Records what it applies; answers with the index. */
+  static final class Log implements StateMachine {
+    private final List<String> applied = new ArrayList<>();
+
+    @Override
+    public synchronized byte[] apply(long index, byte[] command) {
+      applied.add(new String(command, StandardCharsets.UTF_8));
+      return ByteBuffer.allocate(8).putLong(index).array();
+    }
+
+    synchronized List<String> applied() {
+      return List.copyOf(applied);
+    }
+
+    @Override
+    public byte[] snapshot() {
+      throw new UnsupportedOperationException("not needed here");
+    }
+
+    @Override
+    public void restore(byte[] snapshot) {
+      throw new UnsupportedOperationException("not needed here");
+    }
+  }
+
+  @AfterEach
+  void stop() {
+    servers.values().forEach(RaftServer::close); // closes the transports too
+    transports.values().forEach(GrpcTransport::close);
+  }
+
+  @Test
+  void threeServersOverMutualTlsElectALeaderAndCommit() throws Exception {
+    TestCertificates ca = new TestCertificates(dir, "ca");
+    InetSocketAddress unknown = new InetSocketAddress(InetAddress.getLoopbackAddress(), 1);
+    for (String id : IDS) {
+      GrpcTransport.Builder b = GrpcTransport.builder(id, ca.node(id));
+      for (String peer : IDS) {
+        if (!peer.equals(id)) {
+          b.peer(peer, unknown); // the ports are known only once every node has bound its own
+        }
+      }
+      transports.put(
+          id, b.backoff(new Backoff(Duration.ofMillis(10), Duration.ofMillis(200), 2)).build());
+    }
+    for (GrpcTransport t : transports.values()) {
+      for (GrpcTransport other : transports.values()) {
+        if (t != other) {
+          t.setPeerAddress(other.id(), other.address());
+        }
+      }
+    }
+    ServerOptions options =
+        ServerOptions.defaults()
+            .withTickInterval(Duration.ofMillis(10))
+            .withProposalTimeout(Duration.ofSeconds(5));
+    for (String id : IDS) {
+      Log log = new Log();
+      logs.put(id, log);
+      servers.put(
+          id,
+          RaftServer.start(
+              new RaftConfig(id, IDS, 10, 1, 7),
+              new MemoryStorage(),
+              log,
+              transports.get(id),
+              options));
+    }
+
+    RaftServer leader = awaitLeader(servers.values());
+    List<String> commands = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      String command = "set x " + i;
+      commands.add(command);
+      submit(leader, command);
+    }
+    for (String id : IDS) {
+      Log log = logs.get(id);
+      Await.until(
+          WAIT, () -> log.applied().size() == commands.size(), () -> id + ": " + log.applied());
+      assertEquals(commands, log.applied(), id);
+    }
+    for (GrpcTransport t : transports.values()) {
+      GrpcTransport.Stats s = t.stats();
+      assertTrue(s.delivered() > 0, t.id() + " " + s);
+      assertEquals(
+          0, s.rejected().values().stream().mapToLong(Long::longValue).sum(), t.id() + " " + s);
+    }
+
+    // the leader stops; the other two elect one of themselves and commit over their own streams
+    String gone = leader.id();
+    leader.close();
+    servers.remove(gone);
+    RaftServer next = awaitLeader(servers.values());
+    submit(next, "after " + gone);
+    for (String id : servers.keySet()) {
+      Log log = logs.get(id);
+      Await.until(
+          WAIT, () -> log.applied().contains("after " + gone), () -> id + ": " + log.applied());
+    }
+  }
+
+  private static void submit(RaftServer leader, String command) throws Exception {
+    try {
+      leader.submit(command.getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof NotLeaderException) {
+        throw new AssertionError("leadership moved during the test", e);
+      }
+      throw e;
+    }
+  }
+
+  private static RaftServer awaitLeader(Iterable<RaftServer> candidates)
+      throws InterruptedException {
+    RaftServer[] found = {null};
+    Await.until(
+        WAIT,
+        () -> {
+          for (RaftServer s : candidates) {
+            if (s.status().role() == Role.LEADER) {
+              found[0] = s;
+              return true;
+            }
+          }
+          return false;
+        },
+        () -> "no leader among " + candidates);
+    return found[0];
+  }
+}
