@@ -122,7 +122,8 @@ public final class RaftNode {
    * first. Watch {@link Ready#committedEntries()} for the returned index (with this command's term)
    * to learn which.
    *
-   * @param command the command; copied
+   * @param command the command; the log keeps this array (see {@link LogEntry}): do not change it
+   *     afterwards
    * @return the index the entry will have if it is committed
    * @throws NotLeaderException if this node is not the leader; it carries the known leader, if any
    * @throws NullPointerException if {@code command} is null
@@ -136,7 +137,8 @@ public final class RaftNode {
    * Proposes several commands at once, on the leader: they take consecutive indexes, are appended
    * in one step and go out in one round of AppendEntries, which is how a driver batches under load.
    *
-   * @param commands the commands, in order; each array is copied
+   * @param commands the commands, in order; the log keeps each array (see {@link LogEntry}): do not
+   *     change them afterwards
    * @return the index of the first; the others follow it
    * @throws NotLeaderException if this node is not the leader (nothing is appended)
    * @throws IllegalArgumentException if {@code commands} is empty

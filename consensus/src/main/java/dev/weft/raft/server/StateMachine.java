@@ -26,7 +26,8 @@ public interface StateMachine {
    * (entries that carry no command, such as a new leader's no-op, are skipped).
    *
    * @param index the entry's log index
-   * @param command the command, as proposed; the array is the caller's, do not keep it
+   * @param command the command, as proposed: the log's own array, which every replica's log and
+   *     network path share without copies; read it (or keep it: it never changes), never change it
    * @return the result handed to the proposer's future (may be null); ignored on other replicas
    * @throws RuntimeException to refuse a command (say, one that does not decode): the proposer's
    *     future fails with the exception and the server goes on with the next entry. The state must
