@@ -20,8 +20,8 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * What weft's Flight Recorder events cost a channel: one producer and one consumer on platform
  * threads, unbuffered (every operation may wait, so the blocking path, where the events are, is
- * taken often) and buffered 16, with no recording, a recording with weft's events disabled, and
- * one with them enabled ({@link FlightRecording}); read the ratios within one run.
+ * taken often) and buffered 16, with no recording, a recording with weft's events disabled, and one
+ * with them enabled ({@link FlightRecording}); read the ratios within one run.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

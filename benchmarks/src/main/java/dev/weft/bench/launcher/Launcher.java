@@ -6,8 +6,8 @@ import java.util.Arrays;
 /**
  * The main class of {@code benchmarks.jar}, compiled for Java 8 so that any {@code java} can load
  * it: on a JVM older than 21 it stops at once with one line naming the JDK needed (instead of an
- * {@code UnsupportedClassVersionError} per benchmark and an empty table); otherwise it runs JMH, or,
- * with {@code --main CLASS}, that class's {@code main} (the reports).
+ * {@code UnsupportedClassVersionError} per benchmark and an empty table); otherwise it runs JMH,
+ * or, with {@code --main CLASS}, that class's {@code main} (the reports).
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar [JMH options]
