@@ -1,7 +1,6 @@
 package dev.weft.examples.metrics;
 
 import dev.weft.raft.server.RaftMetrics;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -34,8 +33,13 @@ public final class MicrometerRaftMetrics implements RaftMetrics {
 
   @Override
   public RaftMetrics.Counter counter(String name, String description, Map<String, String> tags) {
-    Counter c = Counter.builder(name).description(description).tags(tags(tags)).register(registry);
-    return c::increment;
+    // Micrometer's Counter, not the inherited RaftMetrics.Counter
+    io.micrometer.core.instrument.Counter c =
+        io.micrometer.core.instrument.Counter.builder(name)
+            .description(description)
+            .tags(tags(tags))
+            .register(registry);
+    return amount -> c.increment(amount);
   }
 
   @Override
