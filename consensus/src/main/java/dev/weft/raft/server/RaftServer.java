@@ -5,6 +5,7 @@ import dev.weft.chan.Select;
 import dev.weft.raft.MutableStorage;
 import dev.weft.raft.RaftConfig;
 import dev.weft.raft.RaftStatus;
+import dev.weft.raft.internal.jfr.RaftCommitBatchEvent;
 import dev.weft.time.Ticker;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -60,6 +61,7 @@ public final class RaftServer implements AutoCloseable {
   private final System.Logger logger;
   private final Intake intake;
   private final Thread loop;
+  private final LoopObserver observer;
   private volatile RaftStatus status;
   private volatile RuntimeException loopFailure;
   private volatile boolean stopped;
@@ -71,7 +73,8 @@ public final class RaftServer implements AutoCloseable {
       MutableStorage storage,
       StateMachine stateMachine,
       Transport transport,
-      ServerOptions options) {
+      ServerOptions options,
+      RaftMetrics metrics) {
     this.options = Objects.requireNonNull(options, "options");
     this.transport = Objects.requireNonNull(transport, "transport");
     this.logger = config.logger();
@@ -79,6 +82,7 @@ public final class RaftServer implements AutoCloseable {
     this.replica =
         new Replica(config, storage, stateMachine, options, ThreadLocalRandom.current().nextLong());
     this.status = replica.status();
+    this.observer = new LoopObserver(status, replica.applied(), metrics, () -> this.status);
     this.intake =
         new Intake(options.inboxCapacity(), options.proposalQueueCapacity(), options.maxBatch());
     this.loop = Thread.ofVirtual().name("raft-" + config.id()).unstarted(this::run);
@@ -102,7 +106,31 @@ public final class RaftServer implements AutoCloseable {
       StateMachine stateMachine,
       Transport transport,
       ServerOptions options) {
-    RaftServer server = new RaftServer(config, storage, stateMachine, transport, options);
+    return start(config, storage, stateMachine, transport, options, RaftMetrics.none());
+  }
+
+  /**
+   * Starts a server that reports counters and gauges to {@code metrics} (see {@link RaftMetrics}
+   * for their names); otherwise as {@link #start(RaftConfig, MutableStorage, StateMachine,
+   * Transport, ServerOptions)}.
+   *
+   * @param config the node's configuration
+   * @param storage its durable log and hard state
+   * @param stateMachine what committed commands are applied to
+   * @param transport its connection to the other servers; started here, closed by {@link #close}
+   * @param options tick interval, timeouts, forwarding and queue sizes
+   * @param metrics where to register the server's meters
+   * @return the running server
+   * @throws NullPointerException if an argument is null
+   */
+  public static RaftServer start(
+      RaftConfig config,
+      MutableStorage storage,
+      StateMachine stateMachine,
+      Transport transport,
+      ServerOptions options,
+      RaftMetrics metrics) {
+    RaftServer server = new RaftServer(config, storage, stateMachine, transport, options, metrics);
     transport.start(server::deliver);
     server.loop.start();
     return server;
@@ -272,10 +300,12 @@ public final class RaftServer implements AutoCloseable {
           replica.submitAll(intake.commands, intake.futures);
           intake.clearBatch();
         }
+        RaftCommitBatchEvent batch = observer.beforeFlush();
         for (Envelope out : replica.flush()) {
           transport.send(out);
         }
         status = replica.status();
+        observer.afterTurn(batch, status, replica.applied(), replica.appliedBytes());
         if (draining && (replica.pending() == 0 || System.nanoTime() - drainDeadline >= 0)) {
           break;
         }

@@ -105,6 +105,7 @@ public final class Replica {
 
   private long ticks;
   private long applied;
+  private long appliedBytes;
   private boolean draining;
   private RuntimeException failure;
 
@@ -456,6 +457,7 @@ public final class Replica {
     byte[] result = null;
     RuntimeException refused = null;
     if (e.isCommand()) {
+      appliedBytes += e.data().length;
       try {
         result = stateMachine.apply(e.index(), e.data());
       } catch (RuntimeException ex) {
@@ -518,6 +520,11 @@ public final class Replica {
    */
   public long applied() {
     return applied;
+  }
+
+  /** The command bytes applied since this replica started (for metrics and events). */
+  long appliedBytes() {
+    return appliedBytes;
   }
 
   @Override
