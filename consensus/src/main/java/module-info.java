@@ -12,6 +12,8 @@
  */
 module dev.weft.consensus {
   requires transitive dev.weft.primitives;
+  // Flight Recorder events of elections, commits, fsyncs and snapshots (ADR 0060).
+  requires jdk.jfr;
 
   exports dev.weft.raft;
   exports dev.weft.raft.server;

@@ -6,6 +6,9 @@
  * dev.weft.time}. Nothing else is public API.
  */
 module dev.weft.primitives {
+  // JDK Flight Recorder events on waits that block (ADR 0060): a JDK module, not a dependency.
+  requires jdk.jfr;
+
   exports dev.weft.chan;
   exports dev.weft.sync;
   exports dev.weft.sync.locks;

@@ -7,6 +7,8 @@
  */
 module dev.weft.snapshot {
   requires dev.weft.primitives;
+  // Flight Recorder events for snapshot start and finish (ADR 0060).
+  requires jdk.jfr;
 
   exports dev.weft.snapshot;
 }

@@ -16,8 +16,13 @@ import java.util.Objects;
  * is true (the same as {@code !isEmpty()}); an empty command proposed by the application is skipped
  * like a no-op.
  *
- * <p>Immutable: the constructor and {@link #data()} copy the array. Equality compares the data's
- * contents, and {@link #toString()} shows at most 16 bytes of it, in hexadecimal.
+ * <p><b>Ownership of the data.</b> An entry holds the array it is given, and {@link #data()}
+ * returns that same array, as etcd's raft does: neither copies, because a command crosses the core,
+ * the storage, the network and the state machine on every replica and a copy at each step would
+ * cost more than the rest of the path. The rule that keeps the entry immutable: whoever makes an
+ * entry gives up the array (never changes it afterwards), and whoever reads {@code data()} only
+ * reads it (copy it to keep a changed version). Equality compares the data's contents, and {@link
+ * #toString()} shows at most 16 bytes of it, in hexadecimal.
  *
  * @param index the entry's position in the log, from 1
  * @param term the term in which a leader created it, from 1
@@ -40,17 +45,17 @@ public record LogEntry(long index, long term, Kind kind, byte[] data) {
   }
 
   /**
-   * Copies {@code data}.
+   * Makes an entry that holds {@code data} itself (not a copy): do not change the array afterwards.
    *
    * @param index the entry's position in the log
    * @param term the term in which a leader created it
    * @param kind what the entry carries
-   * @param data the command, or the encoded membership
+   * @param data the command, or the encoded membership; kept, not copied
    * @throws NullPointerException if {@code kind} or {@code data} is null
    */
   public LogEntry {
     Objects.requireNonNull(kind, "kind");
-    data = data.clone();
+    Objects.requireNonNull(data, "data");
   }
 
   /**
@@ -58,7 +63,7 @@ public record LogEntry(long index, long term, Kind kind, byte[] data) {
    *
    * @param index the entry's position in the log
    * @param term the term in which a leader created it
-   * @param data the command; empty for a leader's no-op
+   * @param data the command; empty for a leader's no-op; kept, not copied
    * @throws NullPointerException if {@code data} is null
    */
   public LogEntry(long index, long term, byte[] data) {
@@ -79,13 +84,13 @@ public record LogEntry(long index, long term, Kind kind, byte[] data) {
   }
 
   /**
-   * Returns a copy of the command.
+   * Returns the entry's data: the array it holds, not a copy. Read it; never change it.
    *
-   * @return a new array with the entry's data
+   * @return the entry's own array
    */
   @Override
   public byte[] data() {
-    return data.clone();
+    return data;
   }
 
   /**

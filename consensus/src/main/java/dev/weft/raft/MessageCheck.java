@@ -4,6 +4,8 @@ import dev.weft.raft.RaftMessage.AppendEntries;
 import dev.weft.raft.RaftMessage.AppendEntriesResponse;
 import dev.weft.raft.RaftMessage.Heartbeat;
 import dev.weft.raft.RaftMessage.HeartbeatResponse;
+import dev.weft.raft.RaftMessage.InstallSnapshot;
+import dev.weft.raft.RaftMessage.InstallSnapshotResponse;
 import dev.weft.raft.RaftMessage.ReadIndex;
 import dev.weft.raft.RaftMessage.ReadIndexResponse;
 import dev.weft.raft.RaftMessage.RequestVote;
@@ -45,7 +47,36 @@ final class MessageCheck {
       case TimeoutNow t -> null;
       case ReadIndex q -> null;
       case ReadIndexResponse q -> q.index() < 0 ? "negative read index " + q.index() : null;
+      case InstallSnapshot i -> installSnapshot(i);
+      case InstallSnapshotResponse r ->
+          r.index() < 0 || r.offset() < 0 ? "negative index or offset" : null;
     };
+  }
+
+  private static String installSnapshot(InstallSnapshot i) {
+    SnapshotMetadata s = i.snapshot();
+    if (s.isEmpty()) {
+      return "an empty snapshot";
+    }
+    String last = position(s.index(), s.term(), i.term(), "snapshot");
+    if (last != null) {
+      return last;
+    }
+    if (i.offset() < 0 || i.offset() + i.data().length < 0) {
+      return "offset " + i.offset() + " out of range";
+    }
+    if (!i.intact()) {
+      return "chunk at offset " + i.offset() + " fails its checksum";
+    }
+    byte[] configuration = s.configuration();
+    if (configuration.length > 0) {
+      try {
+        Membership.decode(configuration);
+      } catch (IllegalArgumentException e) {
+        return "a snapshot configuration that does not decode";
+      }
+    }
+    return null;
   }
 
   private static String appendEntriesResponse(AppendEntriesResponse r) {

@@ -4,6 +4,8 @@ import dev.weft.raft.RaftMessage.AppendEntries;
 import dev.weft.raft.RaftMessage.AppendEntriesResponse;
 import dev.weft.raft.RaftMessage.Heartbeat;
 import dev.weft.raft.RaftMessage.HeartbeatResponse;
+import dev.weft.raft.RaftMessage.InstallSnapshot;
+import dev.weft.raft.RaftMessage.InstallSnapshotResponse;
 import dev.weft.raft.RaftMessage.ReadIndex;
 import dev.weft.raft.RaftMessage.ReadIndexResponse;
 import dev.weft.raft.RaftMessage.RequestVote;
@@ -73,9 +75,11 @@ import java.util.Random;
  *
  * <p>Differences from the paper: heartbeats are their own message (as in etcd), carrying a commit
  * index capped at the follower's match so they need no consistency check; a follower answers an
- * AppendEntries that starts below its commit index with its commit index. Membership changes
- * (thesis §4.1, §4.3), leadership transfer (§3.10) and ReadIndex (§6.4) are described at their
- * methods and in ADRs 55 and 56.
+ * AppendEntries that starts below its commit index with its commit index. A follower that needs
+ * compacted entries gets the snapshot (Raft §7): the core sends and installs only its metadata and
+ * leaves the bytes to the application ({@link InstallSnapshot}). Membership changes (thesis §4.1,
+ * §4.3), leadership transfer (§3.10) and ReadIndex (§6.4) are described at their methods and in
+ * ADRs 55 and 56.
  *
  * <p>Untrusted input: {@link #step} drops, and logs at WARNING, messages whose content is malformed
  * or impossible ({@link MessageCheck} and the state-dependent checks below); stale messages are
@@ -144,7 +148,7 @@ final class Raft {
               + storage.lastIndex()
               + "; was the log truncated or lost?");
     }
-    long applied = Math.max(config.appliedIndex(), storage.snapshot().index());
+    long applied = Math.max(config.appliedIndex(), storage.snapshotMetadata().index());
     this.log = new RaftLog(storage, hs.commit(), applied);
     restoreMembership(config, storage, hs.commit());
     this.tracker =
@@ -176,10 +180,17 @@ final class Raft {
    * Finds the configuration in force at start (thesis §4.1: the latest in the log, committed or
    * not): scanning back from the last index, every membership entry above the stored commit index
    * and the last one at or below it (the committed base); without one, the configuration in the
-   * snapshot's metadata; without that, the config's voters (the bootstrap configuration).
+   * snapshot's metadata (that at the snapshot's index, so the entries the snapshot covers, which
+   * are no newer, are not searched); without that, the config's voters (the bootstrap
+   * configuration).
    */
   private void restoreMembership(RaftConfig config, RaftStorage storage, long commit) {
-    long floor = storage.firstIndex();
+    SnapshotMetadata snap = storage.snapshotMetadata();
+    byte[] snapConfig = snap.configuration();
+    long floor =
+        snapConfig.length > 0
+            ? Math.max(storage.firstIndex(), snap.index() + 1)
+            : storage.firstIndex();
     for (long hi = storage.lastIndex(); hi >= floor; ) {
       long lo = Math.max(floor, hi - 255);
       List<LogEntry> chunk = storage.entries(lo, hi + 1, Long.MAX_VALUE);
@@ -197,8 +208,6 @@ final class Raft {
       }
       hi = lo - 1;
     }
-    SnapshotMetadata snap = storage.snapshotMetadata();
-    byte[] snapConfig = snap.configuration();
     base =
         snapConfig.length > 0
             ? new ConfigAt(snap.index(), snap.term(), decodeStored(snapConfig, snap))
@@ -271,6 +280,45 @@ final class Raft {
 
   Membership membership() {
     return tracker.membership();
+  }
+
+  /**
+   * The configuration in force at a committed index, as a snapshot taken there records it: that of
+   * the last membership entry at or below the index, else that of the snapshot, else the bootstrap
+   * voters. The configurations this node keeps answer at once; an index below them (applied lags
+   * committed) is looked up in the log, whose entries at or below the commit index never change.
+   */
+  Membership membershipAt(long index) {
+    if (index > log.committed()) {
+      throw new IllegalArgumentException(
+          "index " + index + " is not committed (committed " + log.committed() + ")");
+    }
+    for (var it = configs.descendingIterator(); it.hasNext(); ) {
+      ConfigAt c = it.next();
+      if (c.index() <= index) {
+        return c.membership();
+      }
+    }
+    if (base.index() <= index) {
+      return base.membership();
+    }
+    SnapshotMetadata snap = log.snapshotMetadata();
+    long floor = Math.max(log.firstIndex(), snap.index() + 1);
+    for (long hi = index; hi >= floor; ) {
+      long lo = Math.max(floor, hi - 255);
+      List<LogEntry> chunk = log.slice(lo, hi + 1, Long.MAX_VALUE);
+      for (int i = chunk.size() - 1; i >= 0; i--) {
+        LogEntry e = chunk.get(i);
+        if (e.kind() == LogEntry.Kind.MEMBERSHIP) {
+          return decodeCommitted(e);
+        }
+      }
+      hi = lo - 1;
+    }
+    if (snap.index() <= index && snap.configuration().length > 0) {
+      return decodeStored(snap.configuration(), snap);
+    }
+    return Membership.of(config.voters());
   }
 
   long maxCommittedSizePerReady() {
@@ -700,6 +748,12 @@ final class Raft {
         }
         becomeFollower(h.term(), h.from());
       }
+      case InstallSnapshot i -> {
+        if (!checkFromLeader(i)) {
+          return false;
+        }
+        becomeFollower(i.term(), i.from());
+      }
       case AppendEntriesResponse r -> becomeFollower(r.term(), null);
       case HeartbeatResponse r -> becomeFollower(r.term(), null);
       case TimeoutNow t -> {
@@ -708,6 +762,7 @@ final class Raft {
       }
       case ReadIndex q -> becomeFollower(q.term(), null);
       case ReadIndexResponse q -> becomeFollower(q.term(), q.from());
+      case InstallSnapshotResponse r -> becomeFollower(r.term(), null);
     }
     return true;
   }
@@ -722,6 +777,10 @@ final class Raft {
     switch (m) {
       case AppendEntries a -> answerOldLeader(a);
       case Heartbeat h -> answerOldLeader(h);
+      case InstallSnapshot i -> answerOldLeader(i);
+      case InstallSnapshotResponse r -> {
+        // answers a snapshot sent in an older term: nothing to do
+      }
       case RequestVote v -> {
         if (v.preVote()) {
           send(new RequestVoteResponse(id, v.from(), term, false, true));
@@ -770,6 +829,8 @@ final class Raft {
       case TimeoutNow t -> handleTimeoutNow(t);
       case ReadIndex q -> stale(q, "a follower does not serve read indexes");
       case ReadIndexResponse q -> readStates.add(new ReadState(q.id(), q.index()));
+      case InstallSnapshot i -> handleSnapshot(i);
+      case InstallSnapshotResponse r -> stale(r, "a follower expects no such message");
     }
   }
 
@@ -784,6 +845,8 @@ final class Raft {
       case TimeoutNow t -> stale(t, "a " + role + " is campaigning already");
       case ReadIndex q -> stale(q, "a " + role + " does not serve read indexes");
       case ReadIndexResponse q -> readStates.add(new ReadState(q.id(), q.index()));
+      case InstallSnapshot i -> handleSnapshot(i);
+      case InstallSnapshotResponse r -> stale(r, "a " + role + " expects no such message");
     }
   }
 
@@ -799,6 +862,8 @@ final class Raft {
       case TimeoutNow t -> drop(t, "this node leads term " + term);
       case ReadIndex q -> readsWaiting.add(new PendingRead(q.from(), q.id(), 0, 0));
       case ReadIndexResponse q -> stale(q, "a leader expects no such message");
+      case InstallSnapshot i -> drop(i, "this node leads term " + term);
+      case InstallSnapshotResponse r -> handleSnapshotResponse(r);
     }
   }
 
@@ -913,6 +978,7 @@ final class Raft {
         // Thesis §3.10: a transfer that has not finished within an election timeout is abandoned.
         abortTransfer("not done within an election timeout");
       }
+      probeStalledSnapshots();
       // Thesis §6.2: a leader that has not heard from a majority within an election timeout steps
       // down, so that clients can find the leader that has.
       if (config.checkQuorum()) {
@@ -948,6 +1014,24 @@ final class Raft {
   private void sendHeartbeat(String peer) {
     long commit = Math.min(tracker.progress(peer).match(), log.committed());
     send(new Heartbeat(id, peer, term, commit, readRound));
+  }
+
+  /**
+   * A snapshot transfer that got no answer for an election timeout (the follower crashed, or the
+   * chunks were lost) is given up: the follower is probed again, and gets a new transfer if it
+   * still needs one.
+   */
+  private void probeStalledSnapshots() {
+    for (var e : tracker.all().entrySet()) {
+      Progress pr = e.getValue();
+      if (pr.state() == Progress.State.SNAPSHOT && pr.snapshotStalled()) {
+        logger.log(
+            Level.INFO,
+            () ->
+                "raft " + id + ": snapshot transfer to " + e.getKey() + " stalled; probing again");
+        pr.becomeProbe();
+      }
+    }
   }
 
   private void campaign(boolean preVote, boolean transfer) {
@@ -1128,7 +1212,77 @@ final class Raft {
     send(new HeartbeatResponse(id, h.from(), term, h.context()));
   }
 
+  /**
+   * Raft §7 and Figure 13: a snapshot from the leader. The application gathers the chunks; the core
+   * acts on the last one, which the application steps only once it holds the whole snapshot.
+   */
+  private void handleSnapshot(InstallSnapshot m) {
+    if (!acceptLeader(m)) {
+      return;
+    }
+    SnapshotMetadata s = m.snapshot();
+    if (s.index() <= log.committed()) {
+      // Figure 13, step 6 (and etcd): everything it covers is committed here already; tell the
+      // leader where this log stands, and install nothing.
+      stale(m, "it covers only committed entries, up to " + log.committed());
+      send(new AppendEntriesResponse(id, m.from(), term, true, log.committed(), 0, 0));
+      return;
+    }
+    if (!m.done()) {
+      return; // a chunk: the application writes it; the last one installs
+    }
+    if (log.matchTerm(s.index(), s.term())) {
+      // Figure 13, step 6: the log holds the snapshot's last entry; keep the entries after it and
+      // commit what the snapshot covers (etcd's fast-forward).
+      log.commitTo(s.index());
+      logger.log(
+          Level.INFO, () -> "raft " + id + ": fast-forwarded commit to snapshot " + s.index());
+    } else {
+      // Figure 13, steps 7 and 8: discard the log and start from the snapshot.
+      log.restore(s);
+      // The entries are gone, and so are their configurations: the one in force is the snapshot's
+      // (that at its index), else the last this node had at or below that index.
+      byte[] configuration = s.configuration();
+      if (configuration.length > 0) {
+        configs.clear();
+        base = new ConfigAt(s.index(), s.term(), Membership.decode(configuration)); // checked
+      } else {
+        while (!configs.isEmpty() && configs.peekFirst().index() <= s.index()) {
+          base = configs.pollFirst();
+        }
+        configs.clear();
+      }
+      if (base.index() != membershipIndex || !base.membership().equals(tracker.membership())) {
+        switchMembership(base.membership(), base.index());
+      }
+      logger.log(
+          Level.INFO,
+          () ->
+              "raft "
+                  + id
+                  + ": installing snapshot "
+                  + s.index()
+                  + "/"
+                  + s.term()
+                  + " from "
+                  + lead);
+    }
+    send(new AppendEntriesResponse(id, m.from(), term, true, s.index(), 0, 0));
+  }
+
   // ---- leaders ----------------------------------------------------------------------------
+
+  private void handleSnapshotResponse(InstallSnapshotResponse r) {
+    Progress pr = tracker.progress(r.from());
+    if (pr == null) {
+      stale(r, r.from() + " is not a member of " + tracker.membership());
+      return;
+    }
+    pr.recentActive(true);
+    if (pr.state() == Progress.State.SNAPSHOT && r.index() == pr.pendingSnapshot()) {
+      pr.snapshotProgressed(); // the chunks themselves are the application's
+    }
+  }
 
   private void handleAppendResponse(AppendEntriesResponse r) {
     Progress pr = tracker.progress(r.from());
@@ -1145,10 +1299,15 @@ final class Raft {
       // Raft §5.3: a success updates the follower's matchIndex and nextIndex.
       boolean updated = pr.maybeUpdate(r.index());
       if (updated || (pr.state() == Progress.State.PROBE && pr.match() == r.index())) {
-        if (pr.state() == Progress.State.PROBE) {
-          pr.becomeReplicate();
-        } else {
-          pr.inflights().freeLE(r.index());
+        switch (pr.state()) {
+          case PROBE -> pr.becomeReplicate();
+          case REPLICATE -> pr.inflights().freeLE(r.index());
+          case SNAPSHOT -> {
+            // The follower installed the snapshot (or had the entries): the log can go on.
+            if (pr.match() + 1 >= log.firstIndex()) {
+              pr.becomeReplicate();
+            }
+          }
         }
         maybeCommit();
       }
@@ -1265,6 +1424,9 @@ final class Raft {
     if (role != Role.LEADER || pr == null || pr.isPaused()) {
       return false;
     }
+    if (pr.next() < log.firstIndex()) {
+      return sendSnapshot(to, pr);
+    }
     long prevIndex = pr.next() - 1;
     long budget = config.maxSizePerMessage();
     if (pr.state() == Progress.State.REPLICATE) {
@@ -1281,6 +1443,32 @@ final class Raft {
     long last = entries.isEmpty() ? prevIndex : entries.get(entries.size() - 1).index();
     send(new AppendEntries(id, to, term, prevIndex, log.term(prevIndex), entries, log.committed()));
     pr.sent(last, bytes);
+    return true;
+  }
+
+  /**
+   * Raft §7: the follower needs entries this log has compacted, so it gets the snapshot instead.
+   * The core asks the application to stream it ({@link InstallSnapshot#request}).
+   */
+  private boolean sendSnapshot(String to, Progress pr) {
+    SnapshotMetadata s = log.snapshotMetadata();
+    if (s.isEmpty()) {
+      throw new IllegalStateException(
+          "raft " + id + ": the log starts at " + log.firstIndex() + " but there is no snapshot");
+    }
+    logger.log(
+        Level.DEBUG,
+        () ->
+            "raft "
+                + id
+                + ": "
+                + to
+                + " needs entries before "
+                + log.firstIndex()
+                + "; snapshot "
+                + s.index());
+    pr.becomeSnapshot(s.index());
+    send(InstallSnapshot.request(id, to, term, s));
     return true;
   }
 

@@ -1,7 +1,9 @@
 package dev.weft.raft;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.zip.CRC32C;
 
 /**
  * A message between Raft nodes. The core produces them in {@link Ready#messages()}; the application
@@ -15,9 +17,9 @@ import java.util.Objects;
  *
  * <p>The kinds are those of Ongaro and Ousterhout's paper (AppendEntries and RequestVote with their
  * responses) plus etcd's separate heartbeat, which carries the commit index but no entries and
- * needs no consistency check, and the PreVote flag of Ongaro's thesis §9.6; {@link TimeoutNow} for
- * leadership transfer (thesis §3.10), and {@link ReadIndex} with its answer for reads served by
- * followers (thesis §6.4).
+ * needs no consistency check, the PreVote flag of Ongaro's thesis §9.6, and InstallSnapshot (Raft
+ * §7, Figure 13) with its answer; {@link TimeoutNow} for leadership transfer (thesis §3.10), and
+ * {@link ReadIndex} with its answer for reads served by followers (thesis §6.4).
  */
 public sealed interface RaftMessage {
   /**
@@ -478,6 +480,207 @@ public sealed interface RaftMessage {
           + id
           + " index="
           + index
+          + "]";
+    }
+  }
+
+  /**
+   * Leader to follower: a chunk of the snapshot whose metadata is {@code snapshot} (Raft §7, Figure
+   * 13): bytes {@code [offset, offset + data.length)} of the state, and {@code done} on the last
+   * chunk. {@code checksum} is the CRC32C of {@code data}, so a chunk damaged on the way is refused
+   * ({@link #intact()}).
+   *
+   * <p><b>Who handles the bytes.</b> The core carries only metadata. A leader's core asks for a
+   * snapshot to be sent by emitting a {@linkplain #request request}: a chunk at offset 0 with no
+   * data that is not done; the application replaces it by the chunks, streamed from its storage. A
+   * follower's application gathers the chunks (checking offsets and checksums) and steps each into
+   * the core for the rules of terms and leaders; it steps a chunk with {@code done} only once it
+   * holds the whole snapshot, and the core then installs it: the next {@link Ready} carries the
+   * metadata in {@link Ready#snapshot()}, to be stored and restored before anything else. A
+   * snapshot at or below the follower's commit index is answered with an {@link
+   * AppendEntriesResponse} for its commit index and not installed (Figure 13, step 6).
+   *
+   * <p>The array is not copied (as {@link LogEntry}'s): do not change it after construction.
+   *
+   * @param from the leader
+   * @param to the follower
+   * @param term the leader's term
+   * @param snapshot the snapshot's last index, its term and the configuration at that index
+   * @param offset where {@code data} starts in the snapshot's state
+   * @param data the chunk's bytes; may be empty
+   * @param done true on the last chunk
+   * @param checksum the CRC32C of {@code data}
+   */
+  record InstallSnapshot(
+      String from,
+      String to,
+      long term,
+      SnapshotMetadata snapshot,
+      long offset,
+      byte[] data,
+      boolean done,
+      int checksum)
+      implements RaftMessage {
+    private static final byte[] NO_DATA = new byte[0];
+
+    /**
+     * Checks for nulls.
+     *
+     * @param from the leader
+     * @param to the follower
+     * @param term the leader's term
+     * @param snapshot the snapshot's metadata
+     * @param offset where the data starts
+     * @param data the chunk's bytes
+     * @param done true on the last chunk
+     * @param checksum the CRC32C of {@code data}, as sent
+     * @throws NullPointerException if an id, the metadata or the data is null
+     */
+    public InstallSnapshot {
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(to, "to");
+      Objects.requireNonNull(snapshot, "snapshot");
+      Objects.requireNonNull(data, "data");
+    }
+
+    /**
+     * A chunk with its checksum computed.
+     *
+     * @param from the leader
+     * @param to the follower
+     * @param term the leader's term
+     * @param snapshot the snapshot's metadata
+     * @param offset where the data starts
+     * @param data the chunk's bytes (not copied)
+     * @param done true on the last chunk
+     * @return the message
+     */
+    public static InstallSnapshot chunk(
+        String from,
+        String to,
+        long term,
+        SnapshotMetadata snapshot,
+        long offset,
+        byte[] data,
+        boolean done) {
+      return new InstallSnapshot(from, to, term, snapshot, offset, data, done, crc(data));
+    }
+
+    /**
+     * What a leader's core emits when a follower needs the snapshot: offset 0, no data, not done.
+     *
+     * @param from the leader
+     * @param to the follower
+     * @param term the leader's term
+     * @param snapshot the snapshot to send
+     * @return the request
+     */
+    public static InstallSnapshot request(
+        String from, String to, long term, SnapshotMetadata snapshot) {
+      return chunk(from, to, term, snapshot, 0, NO_DATA, false);
+    }
+
+    /**
+     * Tells whether the data still has the checksum it was sent with.
+     *
+     * @return true if the CRC32C of {@link #data()} is {@link #checksum()}
+     */
+    public boolean intact() {
+      return crc(data) == checksum;
+    }
+
+    private static int crc(byte[] data) {
+      CRC32C c = new CRC32C();
+      c.update(data);
+      return (int) c.getValue();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof InstallSnapshot m
+          && m.from.equals(from)
+          && m.to.equals(to)
+          && m.term == term
+          && m.snapshot.equals(snapshot)
+          && m.offset == offset
+          && Arrays.equals(m.data, data)
+          && m.done == done
+          && m.checksum == checksum;
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(from, to, term, snapshot, offset, done, checksum);
+    }
+
+    /** Names the chunk's place, never its data. */
+    @Override
+    public String toString() {
+      return "InstallSnapshot["
+          + from
+          + "->"
+          + to
+          + " t"
+          + term
+          + " snapshot="
+          + snapshot.index()
+          + "/"
+          + snapshot.term()
+          + " offset="
+          + offset
+          + " +"
+          + data.length
+          + (done ? " done" : "")
+          + "]";
+    }
+  }
+
+  /**
+   * Follower to leader: the answer to an {@link InstallSnapshot} chunk. The follower holds bytes
+   * {@code [0, offset)} of the snapshot at {@code index}; if {@code accepted} is false it refused
+   * the chunk (a wrong offset, a failed checksum, another transfer under way) and the leader
+   * resends from {@code offset}. The installation itself is acknowledged with an {@link
+   * AppendEntriesResponse}, once the snapshot is stored.
+   *
+   * @param from the follower
+   * @param to the leader
+   * @param term the follower's term
+   * @param index the snapshot's last index
+   * @param offset how many bytes of it the follower holds, in order
+   * @param accepted false if the chunk was refused
+   */
+  record InstallSnapshotResponse(
+      String from, String to, long term, long index, long offset, boolean accepted)
+      implements RaftMessage {
+    /**
+     * Checks for nulls.
+     *
+     * @param from the follower
+     * @param to the leader
+     * @param term the follower's term
+     * @param index the snapshot's last index
+     * @param offset the bytes held
+     * @param accepted false if the chunk was refused
+     * @throws NullPointerException if an id is null
+     */
+    public InstallSnapshotResponse {
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(to, "to");
+    }
+
+    @Override
+    public String toString() {
+      return "InstallSnapshotResponse["
+          + from
+          + "->"
+          + to
+          + " t"
+          + term
+          + " snapshot="
+          + index
+          + " offset="
+          + offset
+          + (accepted ? "" : " refused")
           + "]";
     }
   }

@@ -20,6 +20,9 @@ import java.util.Objects;
  * //   to replicate a command (leader):   long index = node.propose(command);
  * while (node.hasReady()) {
  *   Ready ready = node.ready();
+ *   if (ready.snapshot() != null) {                  // 0. a snapshot from the leader, whose
+ *     storeAndRestore(ready.snapshot());             //    chunks the application gathered
+ *   }
  *   storage.append(ready.entries());                 // 1. persist
  *   if (ready.hardState() != null) {
  *     storage.setHardState(ready.hardState());
@@ -43,10 +46,11 @@ import java.util.Objects;
  * before.
  *
  * <p><b>Restarts.</b> {@link #start} on a storage that holds state is crash recovery: the node
- * resumes its term and vote, and emits its committed entries again from index 1 (or from {@link
- * RaftConfig#appliedIndex()} + 1), so that a state machine held in memory can rebuild; at most
- * {@link RaftConfig#maxCommittedSizePerReady()} bytes of them per Ready. A storage whose commit
- * index lies beyond its log has lost acknowledged entries: the node refuses to start.
+ * resumes its term and vote, and emits its committed entries again from index 1 (or from after the
+ * storage's snapshot, or from {@link RaftConfig#appliedIndex()} + 1), so that a state machine held
+ * in memory can rebuild; at most {@link RaftConfig#maxCommittedSizePerReady()} bytes of them per
+ * Ready. A storage whose commit index lies beyond its log has lost acknowledged entries: the node
+ * refuses to start.
  *
  * <p><b>Untrusted input.</b> {@link #step} accepts anything the network may deliver: stale,
  * duplicated and reordered messages are handled; messages with malformed or impossible content are
@@ -118,7 +122,8 @@ public final class RaftNode {
    * first. Watch {@link Ready#committedEntries()} for the returned index (with this command's term)
    * to learn which.
    *
-   * @param command the command; copied
+   * @param command the command; the log keeps this array (see {@link LogEntry}): do not change it
+   *     afterwards
    * @return the index the entry will have if it is committed
    * @throws NotLeaderException if this node is not the leader; it carries the known leader, if any
    * @throws NullPointerException if {@code command} is null
@@ -132,7 +137,8 @@ public final class RaftNode {
    * Proposes several commands at once, on the leader: they take consecutive indexes, are appended
    * in one step and go out in one round of AppendEntries, which is how a driver batches under load.
    *
-   * @param commands the commands, in order; each array is copied
+   * @param commands the commands, in order; the log keeps each array (see {@link LogEntry}): do not
+   *     change them afterwards
    * @return the index of the first; the others follow it
    * @throws NotLeaderException if this node is not the leader (nothing is appended)
    * @throws IllegalArgumentException if {@code commands} is empty
@@ -160,6 +166,7 @@ public final class RaftNode {
     }
     return raft.log.hasUnstableEntries()
         || raft.hasReadsToStart()
+        || raft.log.pendingSnapshot() != null
         || !raft.hardState().equals(lastHardState)
         || !raft.outbox.isEmpty()
         || raft.log.hasNextCommittedEntries();
@@ -188,7 +195,8 @@ public final class RaftNode {
             messages,
             raft.log.hasNextCommittedEntries()
                 ? raft.log.nextCommittedEntries(raft.maxCommittedSizePerReady())
-                : List.of());
+                : List.of(),
+            raft.log.pendingSnapshot());
     outstanding = r;
     return r;
   }
@@ -209,6 +217,9 @@ public final class RaftNode {
     outstanding = null;
     if (ready.hardState() != null) {
       lastHardState = ready.hardState();
+    }
+    if (ready.snapshot() != null) {
+      raft.log.stableSnapTo(ready.snapshot().index());
     }
     List<LogEntry> entries = ready.entries();
     if (!entries.isEmpty()) {
@@ -249,6 +260,20 @@ public final class RaftNode {
    */
   public long membershipIndex() {
     return raft.membershipIndex();
+  }
+
+  /**
+   * Returns the configuration in force at a committed index: that of the last membership entry at
+   * or below it, else that of the snapshot, else the bootstrap voters. This is what a snapshot
+   * taken at that index records in {@link SnapshotMetadata#configuration()} ({@link
+   * Membership#encode()}), since {@link #membership()} may already be that of a later entry.
+   *
+   * @param index a committed index, at or above the stored snapshot's
+   * @return the configuration at that index
+   * @throws IllegalArgumentException if the index is beyond the commit index
+   */
+  public Membership membershipAt(long index) {
+    return raft.membershipAt(index);
   }
 
   /**

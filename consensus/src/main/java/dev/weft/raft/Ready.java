@@ -6,6 +6,9 @@ import java.util.List;
  * What a {@link RaftNode} asks its application to do, in this order:
  *
  * <ol>
+ *   <li>if {@link #snapshot()} is not null: store the snapshot received from the leader with that
+ *       metadata (its bytes came in {@link RaftMessage.InstallSnapshot} chunks), durably, and
+ *       restore the state machine from it;
  *   <li>make {@link #entries()} and {@link #hardState()} (when not null) durable in the node's
  *       {@link RaftStorage} (entries first or both atomically);
  *   <li>then send {@link #messages()} (in any order; any of them may be lost);
@@ -16,23 +19,25 @@ import java.util.List;
  * <p>Sending before persisting would let a node acknowledge entries or a vote it could lose in a
  * crash; that is the one rule that safety depends on. Applying may overlap with sending.
  *
- * <p>{@code snapshot} is the slot for log compaction, which arrives in a later part of the Raft
- * work: it is {@code null} in every Ready today, and the four-argument constructor keeps working
- * when it starts to carry snapshots.
+ * <p>{@code snapshot} carries only metadata: the core never holds a snapshot's bytes, which the
+ * application streams from and into its storage ({@link MutableStorage#beginSnapshot}). It is not
+ * null only on a follower that has just been sent a snapshot beyond its log; the committed entries
+ * of the same Ready (if any) follow it.
  *
  * @param hardState the hard state to persist, or {@code null} if it has not changed
  * @param entries new log entries to persist; an entry at an index already stored replaces it and
  *     everything after it (as {@link MemoryStorage#append} does)
  * @param messages messages to send once the above is durable
  * @param committedEntries entries to apply, consecutive and in index order
- * @param snapshot a snapshot to install before applying, or {@code null} (always, for now)
+ * @param snapshot the metadata of a snapshot to store and restore before anything else, or {@code
+ *     null}
  */
 public record Ready(
     HardState hardState,
     List<LogEntry> entries,
     List<RaftMessage> messages,
     List<LogEntry> committedEntries,
-    Snapshot snapshot) {
+    SnapshotMetadata snapshot) {
   /**
    * Copies the lists.
    *
@@ -40,7 +45,7 @@ public record Ready(
    * @param entries new log entries to persist
    * @param messages messages to send
    * @param committedEntries entries to apply
-   * @param snapshot a snapshot to install, or {@code null}
+   * @param snapshot the metadata of a snapshot to install, or {@code null}
    * @throws NullPointerException if a list or an element is null
    */
   public Ready {

@@ -7,8 +7,8 @@ package dev.weft.raft;
  * <p>The in-memory form: it carries the whole serialised state. Storages return it from {@link
  * RaftStorage#snapshot()} ({@link #EMPTY} when none is stored); large states are better handled as
  * {@link SnapshotMetadata} plus a stream ({@link MutableStorage#beginSnapshot}, {@link
- * MutableStorage#openSnapshot}). The core does not install snapshots yet, so {@link
- * Ready#snapshot()} is always {@code null} for now.
+ * MutableStorage#openSnapshot}); the core itself carries only the metadata ({@link
+ * Ready#snapshot()}).
  *
  * @param index the last index the snapshot covers, zero for none
  * @param term the term of that entry, zero for none

@@ -177,6 +177,31 @@ class MembershipTest {
     assertEquals(List.of("b"), heartbeatsTo);
   }
 
+  // What a snapshot at an index records: the configuration at that index, not a later entry's.
+  @Test
+  void membershipAtAnIndexIsThatOfTheLastEntryAtOrBelowIt() {
+    TestNode a = leader();
+    Membership ab = Membership.of(List.of("a", "b"));
+    long first = a.node.proposeMembership(ab);
+    a.drain();
+    assertEquals(ab, a.node.membership(), "in force, not committed");
+    assertEquals(Membership.of(ABC), a.node.membershipAt(1));
+    assertThrows(IllegalArgumentException.class, () -> a.node.membershipAt(first));
+    a.step(new AppendEntriesResponse("b", "a", 1, true, first, 0, 0));
+    a.drain();
+    assertEquals(first, a.status().commitIndex());
+    assertEquals(ab, a.node.membershipAt(first));
+    Membership abc = Membership.of(ABC);
+    long second = a.node.proposeMembership(abc);
+    a.drain();
+    a.step(new AppendEntriesResponse("b", "a", 1, true, second, 0, 0));
+    a.drain();
+    assertEquals(second, a.status().commitIndex());
+    assertEquals(abc, a.node.membershipAt(second));
+    assertEquals(ab, a.node.membershipAt(second - 1));
+    assertEquals(abc, a.node.membershipAt(1), "before any entry: the bootstrap voters");
+  }
+
   @Test
   void aLeaderReplicatesToLearnersButCommitsWithVotersOnly() {
     TestNode a = leader();

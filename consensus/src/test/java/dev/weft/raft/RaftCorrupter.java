@@ -52,6 +52,20 @@ final class RaftCorrupter implements Corrupter<RaftMessage> {
       case ReadIndex q -> new ReadIndex(q.from(), q.to(), -1 - r.nextInt(3), q.id());
       case ReadIndexResponse q ->
           new ReadIndexResponse(q.from(), q.to(), q.term(), q.id(), -1 - r.nextInt(3));
+      case RaftMessage.InstallSnapshot i ->
+          // a chunk whose data no longer matches its checksum
+          new RaftMessage.InstallSnapshot(
+              i.from(),
+              i.to(),
+              i.term(),
+              i.snapshot(),
+              i.offset(),
+              new byte[] {1, 2, 3},
+              i.done(),
+              i.checksum() + 1);
+      case RaftMessage.InstallSnapshotResponse x ->
+          new RaftMessage.InstallSnapshotResponse(
+              x.from(), x.to(), x.term(), -1, x.offset(), x.accepted());
     };
   }
 

@@ -21,6 +21,9 @@ final class TestNode {
   private final UnaryOperator<RaftConfig> options;
   RaftNode node;
 
+  /** The snapshot bytes this node's application has gathered, stored when a Ready asks. */
+  byte[] received = new byte[0];
+
   private TestNode(
       String id, List<String> voters, MemoryStorage storage, UnaryOperator<RaftConfig> options) {
     this.id = id;
@@ -80,6 +83,10 @@ final class TestNode {
     while (node.hasReady()) {
       Ready r = node.ready();
       readies.add(r);
+      if (r.snapshot() != null) {
+        // the application gathered the chunks; here the test hands over the state it "received"
+        storage.saveSnapshot(r.snapshot(), new java.io.ByteArrayInputStream(received));
+      }
       storage.append(r.entries());
       if (r.hardState() != null) {
         storage.setHardState(r.hardState());

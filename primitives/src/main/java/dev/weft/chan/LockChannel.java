@@ -151,7 +151,13 @@ final class LockChannel<T> extends AbstractChannel<T> {
     if (w == null) {
       return result;
     }
-    int outcome = w.parker.await(timed, deadline, spin ? this : null);
+    ChannelBlockedEvent blocked = ChannelBlockedEvent.start();
+    int outcome;
+    try {
+      outcome = w.parker.await(timed, deadline, spin ? this : null);
+    } finally {
+      blocked.finish(id, capacity(), send ? "send" : "receive");
+    }
     if (outcome == 0) {
       if (!send) {
         return w.item;

@@ -312,7 +312,13 @@ final class RendezvousChannel<T> extends AbstractChannel<T> {
       }
       // CONTENDED: a partner may be in the list after all; look again.
     }
-    int outcome = w.await(timed, deadline, w.sole ? this : null); // spin if first in line
+    ChannelBlockedEvent blocked = ChannelBlockedEvent.start();
+    int outcome;
+    try {
+      outcome = w.await(timed, deadline, w.sole ? this : null); // spin if first in line
+    } finally {
+      blocked.finish(id, 0, send ? "send" : "receive");
+    }
     if (outcome == 0) {
       if (w.item == CLOSED) {
         closedMarker();

@@ -304,6 +304,18 @@ final class RingChannel<T> extends AbstractChannel<T> {
     if (ready && (r = settle(value, tryOnce(value))) != EMPTY) {
       return r;
     }
+    ChannelBlockedEvent blocked = ChannelBlockedEvent.start();
+    try {
+      return awaitTransfer(value, send, timed, deadline);
+    } finally {
+      blocked.finish(id, capacity(), send ? "send" : "receive");
+    }
+  }
+
+  /** The waiting part of {@link #transfer}: register, park, retry. */
+  private Object awaitTransfer(Object value, boolean send, boolean timed, long deadline)
+      throws InterruptedException {
+    Object r;
     Waiter w = new Waiter(null, 0, this, send, null);
     while (true) {
       if (timed && deadline - System.nanoTime() <= 0) {

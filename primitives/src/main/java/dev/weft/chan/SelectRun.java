@@ -130,7 +130,13 @@ final class SelectRun<R> {
         // Spin as the first clause's channel has lately found spinning worth it (none: only a
         // timeout).
         AbstractChannel<?> spinOn = order.length == 0 ? null : channelOf(channelClauses[order[0]]);
-        int outcome = parker.await(timed, deadline, spinOn);
+        ChannelBlockedEvent blocked = ChannelBlockedEvent.start();
+        int outcome;
+        try {
+          outcome = parker.await(timed, deadline, spinOn);
+        } finally {
+          blocked.finish(spinOn == null ? 0 : spinOn.id, -1, "select");
+        }
         for (int i = 0; i < waiters.length; i++) {
           if (i != outcome && waiters[i] != null) {
             waiters[i].channel.unregister(waiters[i]);

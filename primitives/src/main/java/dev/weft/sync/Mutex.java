@@ -131,7 +131,9 @@ public final class Mutex {
       LockOrder.beforeBlockingAcquire(order);
     }
     if (!sync.tryLockFast()) {
+      LockWaitEvent waited = LockWaitEvent.start();
       lockSlow();
+      waited.finish(name, "lock", true);
     }
     return acquired();
   }
@@ -182,6 +184,7 @@ public final class Mutex {
     }
     if (!sync.tryLockFast()) {
       checkNotHeldByCaller();
+      LockWaitEvent waited = LockWaitEvent.start();
       if (slowWaitNanos == 0) {
         sync.acquireInterruptibly(1);
       } else {
@@ -191,6 +194,7 @@ public final class Mutex {
           sync.acquireInterruptibly(1);
         }
       }
+      waited.finish(name, "lock", true);
     }
     return acquired();
   }
@@ -232,6 +236,7 @@ public final class Mutex {
     if (nanos <= 0) {
       return Optional.empty();
     }
+    LockWaitEvent waited = LockWaitEvent.start();
     boolean got;
     if (slowWaitNanos == 0 || nanos <= slowWaitNanos) {
       got = sync.tryAcquireNanos(1, nanos);
@@ -243,6 +248,7 @@ public final class Mutex {
         got = sync.tryAcquireNanos(1, nanos - (System.nanoTime() - start));
       }
     }
+    waited.finish(name, "lock", got);
     return got ? Optional.of(acquired()) : Optional.empty();
   }
 

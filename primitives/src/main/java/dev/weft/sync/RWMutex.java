@@ -87,12 +87,14 @@ public final class RWMutex {
   public Guard writeLock() {
     if (!sync.tryWriteFast()) {
       checkNotWriter();
+      LockWaitEvent waited = LockWaitEvent.start();
       sync.writerWaits();
       try {
         sync.acquire(1);
       } finally {
         sync.writerStopsWaiting();
       }
+      waited.finish(name, "write", true);
     }
     return new WriteGuard(this);
   }
@@ -110,12 +112,14 @@ public final class RWMutex {
     }
     if (!sync.tryWriteFast()) {
       checkNotWriter();
+      LockWaitEvent waited = LockWaitEvent.start();
       sync.writerWaits();
       try {
         sync.acquireInterruptibly(1);
       } finally {
         sync.writerStopsWaiting();
       }
+      waited.finish(name, "write", true);
     }
     return new WriteGuard(this);
   }
@@ -149,13 +153,17 @@ public final class RWMutex {
     }
     if (!sync.tryWriteFast()) {
       checkNotWriter();
+      LockWaitEvent waited = LockWaitEvent.start();
       sync.writerWaits();
+      boolean got;
       try {
-        if (!sync.tryAcquireNanos(1, nanos)) {
-          return Optional.empty();
-        }
+        got = sync.tryAcquireNanos(1, nanos);
       } finally {
         sync.writerStopsWaiting();
+      }
+      waited.finish(name, "write", got);
+      if (!got) {
+        return Optional.empty();
       }
     }
     return Optional.of(new WriteGuard(this));
@@ -170,7 +178,9 @@ public final class RWMutex {
   public Guard readLock() {
     if (!sync.tryReadFast()) {
       checkNotWriter();
+      LockWaitEvent waited = LockWaitEvent.start();
       sync.acquireShared(1);
+      waited.finish(name, "read", true);
     }
     return new ReadGuard(this);
   }
@@ -188,7 +198,9 @@ public final class RWMutex {
     }
     if (!sync.tryReadFast()) {
       checkNotWriter();
+      LockWaitEvent waited = LockWaitEvent.start();
       sync.acquireSharedInterruptibly(1);
+      waited.finish(name, "read", true);
     }
     return new ReadGuard(this);
   }
@@ -223,7 +235,10 @@ public final class RWMutex {
     }
     if (!sync.tryReadFast()) {
       checkNotWriter();
-      if (!sync.tryAcquireSharedNanos(1, nanos)) {
+      LockWaitEvent waited = LockWaitEvent.start();
+      boolean got = sync.tryAcquireSharedNanos(1, nanos);
+      waited.finish(name, "read", got);
+      if (!got) {
         return Optional.empty();
       }
     }

@@ -20,6 +20,12 @@ final class Recording<S, M> {
   private final List<List<M>> recorded;
   private int remaining;
 
+  /** When the state was recorded ({@link System#nanoTime()}), for the finished event. */
+  final long startedNanos = System.nanoTime();
+
+  /** Whether this process initiated the snapshot (rather than a marker starting it here). */
+  boolean initiated;
+
   Recording(S state, int channels) {
     this.state = state;
     this.markerSeen = new long[(channels + 63) >>> 6];
@@ -54,6 +60,15 @@ final class Recording<S, M> {
       }
       list.add(message);
     }
+  }
+
+  /** How many messages were recorded on all channels. */
+  int recordedMessages() {
+    int n = 0;
+    for (List<M> list : recorded) {
+      n += list == null ? 0 : list.size();
+    }
+    return n;
   }
 
   LocalSnapshot<S, M> toLocal(long snapshotId, String self, List<String> incoming) {

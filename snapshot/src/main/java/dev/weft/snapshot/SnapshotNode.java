@@ -407,6 +407,8 @@ public final class SnapshotNode<S, M> {
     Recording<S, M> recording = new Recording<>(state, incoming.size());
     if (markerChannel >= 0) {
       recording.markerArrived(markerChannel);
+    } else {
+      recording.initiated = true;
     }
     return recording;
   }
@@ -435,6 +437,17 @@ public final class SnapshotNode<S, M> {
   private void afterRecording(
       long snapshotId, Recording<S, M> recording, boolean sendMarkers, boolean complete) {
     RuntimeException failure = null;
+    if (sendMarkers) {
+      SnapshotStartedEvent.emit(self, snapshotId, recording.initiated);
+    }
+    if (complete) {
+      SnapshotFinishedEvent.emit(
+          self,
+          snapshotId,
+          incoming.size(),
+          recording.recordedMessages(),
+          System.nanoTime() - recording.startedNanos);
+    }
     if (sendMarkers) {
       try {
         for (String to : outgoing) {

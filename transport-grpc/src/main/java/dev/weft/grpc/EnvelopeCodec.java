@@ -5,6 +5,7 @@ import com.google.protobuf.UnsafeByteOperations;
 import dev.weft.grpc.internal.proto.Wire;
 import dev.weft.raft.LogEntry;
 import dev.weft.raft.RaftMessage;
+import dev.weft.raft.SnapshotMetadata;
 import dev.weft.raft.server.Envelope;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,6 +132,23 @@ final class EnvelopeCodec {
               Wire.RequestVoteResponse.newBuilder()
                   .setGranted(v.granted())
                   .setPreVote(v.preVote()));
+      case RaftMessage.InstallSnapshot i ->
+          f.setInstallSnapshot(
+              Wire.InstallSnapshot.newBuilder()
+                  .setIndex(i.snapshot().index())
+                  .setSnapshotTerm(i.snapshot().term())
+                  // configuration() returns a copy; data() is the message's own, not changed
+                  .setConfiguration(UnsafeByteOperations.unsafeWrap(i.snapshot().configuration()))
+                  .setOffset(i.offset())
+                  .setData(UnsafeByteOperations.unsafeWrap(i.data()))
+                  .setDone(i.done())
+                  .setChecksum(i.checksum()));
+      case RaftMessage.InstallSnapshotResponse r ->
+          f.setInstallSnapshotResponse(
+              Wire.InstallSnapshotResponse.newBuilder()
+                  .setIndex(r.index())
+                  .setOffset(r.offset())
+                  .setAccepted(r.accepted()));
       case RaftMessage.TimeoutNow t -> f.setTimeoutNow(Wire.TimeoutNow.getDefaultInstance());
       case RaftMessage.ReadIndex q -> f.setReadIndex(Wire.ReadIndex.newBuilder().setId(q.id()));
       case RaftMessage.ReadIndexResponse q ->
@@ -200,6 +218,33 @@ final class EnvelopeCodec {
         Wire.RequestVoteResponse v = f.getRequestVoteResponse();
         yield raft(
             new RaftMessage.RequestVoteResponse(from, to, term, v.getGranted(), v.getPreVote()));
+      }
+      case INSTALL_SNAPSHOT -> {
+        Wire.InstallSnapshot i = f.getInstallSnapshot();
+        SnapshotMetadata snapshot;
+        try {
+          snapshot =
+              new SnapshotMetadata(
+                  i.getIndex(), i.getSnapshotTerm(), i.getConfiguration().toByteArray());
+        } catch (IllegalArgumentException e) {
+          throw malformed("a snapshot at " + i.getIndex() + "/" + i.getSnapshotTerm());
+        }
+        yield raft(
+            new RaftMessage.InstallSnapshot(
+                from,
+                to,
+                term,
+                snapshot,
+                i.getOffset(),
+                i.getData().toByteArray(),
+                i.getDone(),
+                i.getChecksum()));
+      }
+      case INSTALL_SNAPSHOT_RESPONSE -> {
+        Wire.InstallSnapshotResponse r = f.getInstallSnapshotResponse();
+        yield raft(
+            new RaftMessage.InstallSnapshotResponse(
+                from, to, term, r.getIndex(), r.getOffset(), r.getAccepted()));
       }
       case TIMEOUT_NOW -> raft(new RaftMessage.TimeoutNow(from, to, term));
       case READ_INDEX -> raft(new RaftMessage.ReadIndex(from, to, term, f.getReadIndex().getId()));

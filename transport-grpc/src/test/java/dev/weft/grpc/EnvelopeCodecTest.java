@@ -3,6 +3,7 @@ package dev.weft.grpc;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -12,6 +13,7 @@ import dev.weft.grpc.internal.proto.Wire;
 import dev.weft.raft.LogEntry;
 import dev.weft.raft.Membership;
 import dev.weft.raft.RaftMessage;
+import dev.weft.raft.SnapshotMetadata;
 import dev.weft.raft.server.Envelope;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -58,6 +60,17 @@ class EnvelopeCodecTest {
             new RaftMessage.ReadIndexResponse("a", "c", 3, 99, 41),
             new RaftMessage.RequestVoteResponse("a", "c", 4, true, false),
             new RaftMessage.RequestVoteResponse("a", "c", 5, false, true),
+            RaftMessage.InstallSnapshot.chunk(
+                "a",
+                "b",
+                7,
+                new SnapshotMetadata(40, 6, Membership.of(List.of("a", "b", "c")).encode()),
+                65_536,
+                bytes("part of the state"),
+                true),
+            RaftMessage.InstallSnapshot.request("a", "b", 7, new SnapshotMetadata(40, 6)),
+            new RaftMessage.InstallSnapshotResponse("b", "a", 7, 40, 65_553, true),
+            new RaftMessage.InstallSnapshotResponse("b", "a", 7, 40, 0, false),
             // nonsense a broken sender might send: the wire keeps it, the core rejects it
             new RaftMessage.Heartbeat("a", "c", -1, Long.MIN_VALUE));
     for (RaftMessage m : messages) {
@@ -150,17 +163,38 @@ class EnvelopeCodecTest {
   }
 
   @Test
-  void entryDataIsCopiedNotShared() throws Exception {
+  void aDecodedEntryOwnsItsData() throws Exception {
+    // LogEntry holds the array it is given and no one changes it afterwards (its ownership rule),
+    // so encoding wraps it without a copy; the receiving side must get an array of its own,
+    // shared with neither the sender's entry nor the frame.
     byte[] data = bytes("abc");
     Envelope e =
         new Envelope.Raft(
             new RaftMessage.AppendEntries("a", "b", 1, 0, 0, List.of(new LogEntry(1, 1, data)), 0));
     Wire.Frame frame = EnvelopeCodec.encode(e);
-    data[0] = 'z';
     RaftMessage.AppendEntries back =
         assertInstanceOf(
             RaftMessage.AppendEntries.class,
             ((Envelope.Raft) EnvelopeCodec.decode(frame)).message());
-    assertArrayEquals(bytes("abc"), back.entries().get(0).data());
+    byte[] decoded = back.entries().get(0).data();
+    assertArrayEquals(bytes("abc"), decoded);
+    assertNotSame(data, decoded);
+    decoded[0] = 'z';
+    assertArrayEquals(
+        bytes("abc"), frame.getAppendEntries().getEntries(0).getData().toByteArray(), "the frame");
+  }
+
+  @Test
+  void aSnapshotChunkWithImpossibleMetadataIsMalformed() {
+    Wire.Frame f =
+        Wire.Frame.newBuilder()
+            .setFrom("a")
+            .setTo("b")
+            .setTerm(3)
+            .setInstallSnapshot(Wire.InstallSnapshot.newBuilder().setIndex(5).setSnapshotTerm(0))
+            .build();
+    EnvelopeCodec.MalformedFrameException e =
+        assertThrows(EnvelopeCodec.MalformedFrameException.class, () -> EnvelopeCodec.decode(f));
+    assertEquals(true, e.getMessage().contains("5/0"), e.getMessage());
   }
 }

@@ -20,6 +20,15 @@ import java.util.function.Consumer;
  * {@code InProcessNetwork} without faults.
  */
 final class MicroRaftCluster implements Cluster {
+  /** Committed entries between snapshots (after each, the log before it is truncated). */
+  static final int SNAPSHOT_EVERY = 100_000;
+
+  /** MicroRaft 0.7's default {@code appendEntriesRequestBatchSize}: entries per AppendEntries. */
+  static final int APPEND_BATCH = RaftConfig.DEFAULT_APPEND_ENTRIES_REQUEST_BATCH_SIZE;
+
+  /** Uncommitted entries the leader accepts before it refuses new ones. */
+  static final int MAX_PENDING = 100_000;
+
   private record Endpoint(String id) implements RaftEndpoint {
     @Override
     public Object getId() {
@@ -65,8 +74,9 @@ final class MicroRaftCluster implements Cluster {
             .setLeaderElectionTimeoutMillis(500)
             .setLeaderHeartbeatPeriodSecs(1)
             .setLeaderHeartbeatTimeoutSecs(5)
-            .setCommitCountToTakeSnapshot(100_000)
-            .setMaxPendingLogEntryCount(100_000)
+            .setCommitCountToTakeSnapshot(SNAPSHOT_EVERY)
+            .setMaxPendingLogEntryCount(MAX_PENDING)
+            .setAppendEntriesRequestBatchSize(APPEND_BATCH)
             .build();
     Transport transport =
         new Transport() {
@@ -118,6 +128,15 @@ final class MicroRaftCluster implements Cluster {
   @Override
   public CompletableFuture<?> submit(byte[] command) {
     return leader.replicate(command);
+  }
+
+  @Override
+  public String settings() {
+    return String.format(
+        "MicroRaft 0.7: at most %,d entries per AppendEntries, one AppendEntries in flight per"
+            + " follower (the next waits for its answer or a backoff timeout), at most %,d"
+            + " uncommitted entries; log: snapshot and truncate every %,d committed entries",
+        APPEND_BATCH, MAX_PENDING, SNAPSHOT_EVERY);
   }
 
   @Override

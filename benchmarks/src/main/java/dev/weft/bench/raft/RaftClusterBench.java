@@ -1,7 +1,7 @@
 package dev.weft.bench.raft;
 
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -20,18 +20,24 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Throughput of a three-node Raft group in one process with memory storage: commands of 64 bytes,
- * submitted to the leader by 8 client threads, each keeping a window of {@value #WINDOW} commands
- * in flight (512 in all); a command counts once it is committed and applied on the leader. weft's
- * {@code RaftServer} against MicroRaft 0.7 in the same run. The heap is large because weft's memory
- * storage keeps the whole log (compaction is a later issue) while MicroRaft snapshots and truncates
- * its log every 100,000 entries.
+ * Throughput of a three-node Raft group in one process with memory storage: commands of {@value
+ * Cluster#COMMAND_BYTES} bytes, each a freshly allocated array, submitted to the leader by 8 client
+ * threads, each keeping a window of {@value #WINDOW} commands in flight (512 in all); a command
+ * counts once it is committed and applied on the leader. weft's {@code RaftServer} with its own
+ * flow control and with MicroRaft's, against MicroRaft 0.7, in the same run; {@link
+ * Cluster#settings()} of each is printed at the start of its trial. Run with {@code -prof gc}: with
+ * one operation per command, {@code gc.alloc.rate.norm} is the bytes allocated per command in the
+ * whole process (clients, the three nodes, the network).
+ *
+ * <p>MicroRaft snapshots and truncates its log every 100,000 entries; weft's memory storage keeps
+ * every entry unless {@code weftSnapshots} is true, which needs the driver's snapshotting. The heap
+ * is large for that reason.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(
-    value = 1,
+    value = 3,
     jvmArgsAppend = {"-Xms8g", "-Xmx8g"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
@@ -39,23 +45,21 @@ public class RaftClusterBench {
   /** Commands each client thread keeps in flight. */
   static final int WINDOW = 64;
 
-  /** Which Raft implementation. */
-  @Param({"weft", "microraft"})
+  /** Which Raft implementation and flow control (see {@link Cluster#create}). */
+  @Param({"weft", "weft-microraft-flow", "microraft"})
   public String impl;
+
+  /** Whether weft's side snapshots and truncates its log as MicroRaft's does. */
+  @Param({"false"})
+  public boolean weftSnapshots;
 
   private Cluster cluster;
 
-  /** A client thread's command and window of futures. */
+  /** A client thread's window of futures and its command numbers. */
   @State(Scope.Thread)
   public static class Client {
-    final byte[] command = new byte[64];
     final CompletableFuture<?>[] window = new CompletableFuture<?>[WINDOW];
-
-    /** Fills the command with random bytes. */
-    @Setup
-    public void setUp() {
-      new Random(42).nextBytes(command);
-    }
+    long seq = ThreadLocalRandom.current().nextLong();
   }
 
   /**
@@ -65,7 +69,8 @@ public class RaftClusterBench {
    */
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    cluster = Cluster.create(impl);
+    cluster = Cluster.create(impl, weftSnapshots);
+    System.out.printf("%n[%s] %s%n", impl, cluster.settings());
   }
 
   /** Stops the cluster. */
@@ -75,7 +80,7 @@ public class RaftClusterBench {
   }
 
   /**
-   * Submits a window of commands and waits for all of them.
+   * Submits a window of fresh commands and waits for all of them.
    *
    * @param client the thread's state
    */
@@ -85,7 +90,7 @@ public class RaftClusterBench {
   public void commands(Client client) {
     CompletableFuture<?>[] w = client.window;
     for (int i = 0; i < WINDOW; i++) {
-      w[i] = cluster.submit(client.command);
+      w[i] = cluster.submit(Cluster.command(client.seq++));
     }
     for (int i = 0; i < WINDOW; i++) {
       w[i].join();

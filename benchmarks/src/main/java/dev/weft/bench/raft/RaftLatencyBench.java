@@ -1,11 +1,9 @@
 package dev.weft.bench.raft;
 
-import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -21,98 +19,124 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Latency of one command (64 bytes, submit to applied on the leader) in a three-node group that a
- * background generator keeps busy at a fraction of its maximum throughput ({@code load}, default
- * half). The maximum is calibrated in the set-up (2 s of warm-up, then 3 s measured), with the same
- * closed-loop clients as {@link RaftClusterBench}, and printed; the generator then submits at the
- * fixed rate (open loop) while JMH samples single commands: read p50 and p99 from the sample-time
- * percentiles.
+ * Latency of one command ({@value Cluster#COMMAND_BYTES} fresh bytes, submit to applied on the
+ * leader) in a three-node group that a background generator keeps busy at the same offered load for
+ * every implementation: {@code rate} commands per second, submitted open-loop (on a 1 ms schedule,
+ * whatever the cluster's answers) with at most {@value #OUTSTANDING} unanswered. JMH samples single
+ * commands: read p50 and p99 from the sample-time percentiles.
+ *
+ * <p>Nothing that goes wrong is ignored. Per iteration, the counters {@code offered} (background
+ * commands submitted), {@code shed} (background commands not submitted because {@value
+ * #OUTSTANDING} were unanswered: the cluster fell behind the offered load), and {@code failed}
+ * (commands, background or sampled, whose future failed) are reported beside the latency; a sampled
+ * command that fails is counted, not timed as a success. Compare implementations only where {@code
+ * shed} and {@code failed} are zero on both.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(
-    value = 1,
+    value = 3,
     jvmArgsAppend = {"-Xms8g", "-Xmx8g"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class RaftLatencyBench {
-  /** Which Raft implementation. */
-  @Param({"weft", "microraft"})
+  /** Background commands that may be unanswered before the generator sheds load. */
+  static final int OUTSTANDING = 100_000;
+
+  /** Which Raft implementation and flow control (see {@link Cluster#create}). */
+  @Param({"weft", "weft-microraft-flow", "microraft"})
   public String impl;
 
-  /** The background load, as a fraction of the calibrated maximum throughput. */
-  @Param({"0.5"})
-  public double load;
+  /** The background load in commands per second, the same for every implementation. */
+  @Param({"100000", "300000"})
+  public int rate;
+
+  /** Whether weft's side snapshots and truncates its log as MicroRaft's does. */
+  @Param({"false"})
+  public boolean weftSnapshots;
 
   private Cluster cluster;
-  private final byte[] command = new byte[64];
   private volatile boolean running;
   private Thread generator;
+  private final LongAdder offered = new LongAdder();
+  private final LongAdder shed = new LongAdder();
+  private final LongAdder failed = new LongAdder();
+  private final LongAdder outstanding = new LongAdder();
+  private long seq;
+
+  /** The run's counts over one iteration, which JMH reports beside the latency. */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.EVENTS)
+  public static class Counts {
+    /** Background commands submitted. */
+    public long offered;
+
+    /** Background commands not submitted because too many were unanswered. */
+    public long shed;
+
+    /** Commands whose future failed. */
+    public long failed;
+
+    long offered0;
+    long shed0;
+    long failed0;
+
+    /**
+     * Notes where the run's counts stand as the iteration starts.
+     *
+     * @param bench the benchmark
+     */
+    @Setup(Level.Iteration)
+    public void start(RaftLatencyBench bench) {
+      offered0 = bench.offered.sum();
+      shed0 = bench.shed.sum();
+      failed0 = bench.failed.sum();
+    }
+
+    void update(RaftLatencyBench bench) {
+      offered = bench.offered.sum() - offered0;
+      shed = bench.shed.sum() - shed0;
+      failed = bench.failed.sum() - failed0;
+    }
+  }
 
   /**
-   * Starts the cluster, calibrates its maximum throughput and starts the background load.
+   * Starts the cluster and the background load.
    *
    * @throws Exception if it cannot start
    */
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    new Random(42).nextBytes(command);
-    cluster = Cluster.create(impl);
-    double max = calibrate();
-    double rate = max * load;
-    System.out.printf(
-        "%n[%s] calibrated max %.0f commands/s; background load %.0f/s%n", impl, max, rate);
+    cluster = Cluster.create(impl, weftSnapshots);
+    System.out.printf("%n[%s] %s; background load %,d/s%n", impl, cluster.settings(), rate);
     running = true;
-    generator = Thread.ofPlatform().daemon().name("load").start(() -> generate(rate));
+    generator = Thread.ofPlatform().daemon().name("load").start(this::generate);
   }
 
-  private double calibrate() throws InterruptedException {
-    closedLoop(2); // warm-up, not counted
-    return closedLoop(3);
-  }
-
-  private double closedLoop(int seconds) throws InterruptedException {
-    int threads = 8;
-    int window = RaftClusterBench.WINDOW;
-    AtomicLong done = new AtomicLong();
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    long start = System.nanoTime();
-    Thread[] clients = new Thread[threads];
-    for (int t = 0; t < threads; t++) {
-      clients[t] =
-          Thread.ofPlatform()
-              .start(
-                  () -> {
-                    CompletableFuture<?>[] w = new CompletableFuture<?>[window];
-                    while (System.nanoTime() - end < 0) {
-                      for (int i = 0; i < window; i++) {
-                        w[i] = cluster.submit(command);
-                      }
-                      for (int i = 0; i < window; i++) {
-                        w[i].join();
-                      }
-                      done.addAndGet(window);
-                    }
-                  });
-    }
-    for (Thread c : clients) {
-      c.join();
-    }
-    return done.get() / ((System.nanoTime() - start) / 1e9);
-  }
-
-  private void generate(double rate) {
-    Semaphore outstanding = new Semaphore(100_000);
-    double perMilli = rate / 1000;
+  private void generate() {
+    double perMilli = rate / 1000.0;
     double owed = 0;
+    long background = Long.MIN_VALUE;
     long next = System.nanoTime();
     while (running) {
       owed += perMilli;
       for (; owed >= 1; owed--) {
-        if (outstanding.tryAcquire()) {
-          cluster.submit(command).whenComplete((r, e) -> outstanding.release());
+        if (outstanding.sum() >= OUTSTANDING) {
+          shed.increment();
+          continue;
         }
+        outstanding.increment();
+        offered.increment();
+        cluster
+            .submit(Cluster.command(background++))
+            .whenComplete(
+                (r, e) -> {
+                  outstanding.decrement();
+                  if (e != null) {
+                    failed.increment();
+                  }
+                });
       }
       next += 1_000_000;
       long wait = next - System.nanoTime();
@@ -135,12 +159,21 @@ public class RaftLatencyBench {
   }
 
   /**
-   * Submits one command and waits until it is applied.
+   * Submits one fresh command and waits until it is applied, or counts its failure.
    *
+   * @param counts the iteration's counters
    * @return the result, so it is not dead code
    */
   @Benchmark
-  public Object oneCommand() {
-    return cluster.submit(command).join();
+  public Object oneCommand(Counts counts) {
+    Object result;
+    try {
+      result = cluster.submit(Cluster.command(seq++)).join();
+    } catch (RuntimeException e) {
+      failed.increment();
+      result = e;
+    }
+    counts.update(this);
+    return result;
   }
 }

@@ -21,8 +21,10 @@ import java.util.regex.Pattern;
  * ratios for each thread kind, the JCTools and Agrona variants one by one, the ticker, and the
  * performance targets with whether each holds; and one SVG bar chart per thread kind.
  *
- * <p>Usage: {@code java -cp benchmarks.jar dev.weft.bench.report.ChannelReport jmh.json
- * [go-output.txt] out-dir}
+ * <p>Usage: {@code java -cp benchmarks.jar dev.weft.bench.report.ChannelReport [--readme README.md]
+ * jmh.json [go-output.txt] out-dir}. With {@code --readme}, it also rewrites the part of that file
+ * between {@value #START} and {@value #END} with a summary: one row per shape and thread kind, the
+ * tickers, and the targets that do not hold.
  */
 public final class ChannelReport {
   private ChannelReport() {}
@@ -78,6 +80,12 @@ public final class ChannelReport {
 
   private static final List<String> KINDS = List.of("platform", "virtual");
 
+  /** Marks the start of the README's generated channel summary. */
+  static final String START = "<!-- channel-report:start -->";
+
+  /** Marks its end. */
+  static final String END = "<!-- channel-report:end -->";
+
   /** The fastest of a set of variants: its name and score (NaN when none ran). */
   record Best(String name, double score) {}
 
@@ -88,8 +96,22 @@ public final class ChannelReport {
    * @throws IOException if a file cannot be read or written
    */
   public static void main(String[] args) throws IOException {
+    Path readme = null;
+    if (args.length > 1 && args[0].equals("--readme")) {
+      readme = Path.of(args[1]);
+      args = java.util.Arrays.copyOfRange(args, 2, args.length);
+    }
     if (args.length < 2) {
-      throw new IllegalArgumentException("usage: ChannelReport jmh.json [go.txt] out-dir");
+      throw new IllegalArgumentException(
+          "usage: ChannelReport [--readme README.md] jmh.json [go.txt] out-dir");
+    }
+    String readmeText = null;
+    if (readme != null) {
+      if (!Files.isRegularFile(readme)) {
+        throw new IllegalArgumentException("no README at " + readme);
+      }
+      readmeText = Files.readString(readme, StandardCharsets.UTF_8);
+      withSummary(readmeText, ""); // checks the markers before anything is written
     }
     List<JmhResult> results = JmhResult.read(Path.of(args[0]));
     Map<String, Double> go = args.length > 2 ? goFigures(Path.of(args[1])) : Map.of();
@@ -155,6 +177,118 @@ public final class ChannelReport {
     tickerTable(md, results);
     targetTable(md, results, go);
     Files.writeString(out.resolve("README.md"), md.toString(), StandardCharsets.UTF_8);
+    if (readme != null) {
+      Files.writeString(
+          readme, withSummary(readmeText, summary(results, go)), StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
+   * {@code text} with whatever lay between its markers replaced by {@code summary}.
+   *
+   * @throws IllegalArgumentException if the markers are missing, repeated or out of order
+   */
+  static String withSummary(String text, String summary) {
+    int from = text.indexOf(START);
+    int to = text.indexOf(END);
+    if (from < 0
+        || to < from
+        || text.indexOf(START, from + 1) >= 0
+        || text.indexOf(END, to + 1) >= 0) {
+      throw new IllegalArgumentException(
+          "the README needs one " + START + " followed by one " + END + " line");
+    }
+    return text.substring(0, from + START.length()) + "\n" + summary + text.substring(to);
+  }
+
+  /**
+   * The README's summary: every shape and thread kind with weft, Jox, the JDK's queue and the
+   * fastest parking JCTools or Agrona queue (each with its time over weft's), and Go; the tickers;
+   * and the targets, saying plainly which do not hold.
+   */
+  static String summary(List<JmhResult> results, Map<String, Double> go) {
+    StringBuilder md = new StringBuilder();
+    String jdk = results.isEmpty() ? "?" : results.get(0).jdk();
+    String settings = results.isEmpty() ? "?" : results.get(0).settings();
+    md.append("ns per element, lower is better; in brackets the peer's time over weft's. ")
+        .append(jdk)
+        .append(", ")
+        .append(settings)
+        .append(".\n\n")
+        .append("| shape | threads | weft | Jox 1.0.1 | JDK queue | fastest parking JCTools/Agrona")
+        .append(" | Go |\n|---|---|---:|---:|---:|---:|---:|\n");
+    for (Shape s : SHAPES) {
+      for (String kind : KINDS) {
+        double w = find(results, s, "weft", kind);
+        if (Double.isNaN(w)) {
+          continue;
+        }
+        Best park = best(results, s, kind, "-park");
+        md.append("| ")
+            .append(s.label())
+            .append(" | ")
+            .append(kind)
+            .append(" | ")
+            .append(round(w))
+            .append(" | ")
+            .append(withRatio(find(results, s, "jox", kind), w))
+            .append(" | ")
+            .append(withRatio(find(results, s, "jdk", kind), w))
+            .append(" | ")
+            .append(
+                Double.isNaN(park.score())
+                    ? ""
+                    : withRatio(park.score(), w) + " `" + park.name() + "`")
+            .append(" | ")
+            .append(kind.equals("virtual") ? round(goFigure(go, s)) : "")
+            .append(" |\n");
+      }
+    }
+    double ticker = score(results, "TickerBench.weftTickerStartStop");
+    double stpe = score(results, "TickerBench.jdkFixedRateStartCancel");
+    if (!Double.isNaN(ticker)) {
+      md.append("\n`Ticker.every` + `stop`: ")
+          .append(round(ticker))
+          .append(" ns, with `channel()` ")
+          .append(round(score(results, "TickerBench.weftTickerStartChannelStop")))
+          .append(" ns; `ScheduledThreadPoolExecutor` `scheduleAtFixedRate` + `cancel`: ")
+          .append(round(stpe))
+          .append(" ns.\n");
+    }
+    List<String[]> targets = targets(results, go);
+    List<String> missed = new ArrayList<>();
+    List<String> unmeasured = new ArrayList<>();
+    for (String[] t : targets) {
+      if (t[1].isEmpty()) {
+        unmeasured.add(t[0]);
+      } else if (!t[3].equals("yes")) {
+        missed.add(t[0] + " (" + t[1] + ", " + t[2] + ")");
+      }
+    }
+    int measured = targets.size() - unmeasured.size();
+    md.append("\nTargets: ")
+        .append(measured - missed.size())
+        .append(" of the ")
+        .append(measured)
+        .append(" measured hold")
+        .append(missed.isEmpty() ? ".\n" : "; these do not:\n\n");
+    for (String m : missed) {
+      md.append("- ").append(m).append('\n');
+    }
+    if (!unmeasured.isEmpty()) {
+      md.append("\nNot measured in this run: ").append(String.join("; ", unmeasured)).append(".\n");
+    }
+    return md.toString();
+  }
+
+  private static String round(double v) {
+    return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.0f", v);
+  }
+
+  private static String withRatio(double peer, double weft) {
+    return Double.isNaN(peer)
+        ? ""
+        : round(peer) + " (" + String.format(Locale.ROOT, "%.2fx", peer / weft) + ")";
   }
 
   private static void queueTable(StringBuilder md, List<JmhResult> results) {
@@ -381,6 +515,10 @@ public final class ChannelReport {
   }
 
   static Map<String, Double> goFigures(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(
+          "no Go baseline at " + file + ": run ../shared/baselines/go-channels/run > " + file);
+    }
     Map<String, Double> m = new LinkedHashMap<>();
     Pattern line = Pattern.compile("^(Benchmark[A-Za-z0-9_]+?)(-\\d+)?\\s+\\d+\\s+([0-9.]+) ns/op");
     for (String l : Files.readAllLines(file, StandardCharsets.UTF_8)) {

@@ -1,12 +1,15 @@
 package dev.weft.bench.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,27 +40,28 @@ class ChannelReportTest {
         + ",\"scoreUnit\":\"ns/op\"}}";
   }
 
+  private static Path json(Path dir, String... rows) throws IOException {
+    Path json = dir.resolve("r.json");
+    Files.writeString(json, "[" + String.join(",", rows) + "]", StandardCharsets.UTF_8);
+    return json;
+  }
+
   @Test
   void tableHasFiguresRatiosQueuesAndTargets(@TempDir Path dir) throws IOException {
-    Path json = dir.resolve("r.json");
-    Files.writeString(
-        json,
-        "["
-            + String.join(
-                ",",
-                row("ChannelBench.oneToOne", "weft", "platform", "16", 20.0),
-                row("ChannelBench.oneToOne", "jox", "platform", "16", 200.0),
-                row("ChannelBench.oneToOne", "jdk", "platform", "0", 999.0),
-                row("ChannelBench.Queues.oneToOne", "jctools-spsc-park", "platform", "16", 30.0),
-                row("ChannelBench.Queues.oneToOne", "agrona-spsc-park", "platform", "16", 25.0),
-                row("ChannelBench.Queues.oneToOne", "agrona-spsc-spin", "platform", "16", 10.0),
-                row("ChannelBench.Queues.oneToOne", "agrona-spsc-park", "platform", "1024", 5.0),
-                row("ChannelBench.oneToOne", "weft", "virtual", "16", 100.0),
-                row("ChannelBench.oneToOne", "jox", "virtual", "16", 150.0),
-                plain("TickerBench.weftTickerStartStop", 110.0),
-                plain("TickerBench.jdkFixedRateStartCancel", 100.0))
-            + "]",
-        StandardCharsets.UTF_8);
+    Path json =
+        json(
+            dir,
+            row("ChannelBench.oneToOne", "weft", "platform", "16", 20.0),
+            row("ChannelBench.oneToOne", "jox", "platform", "16", 200.0),
+            row("ChannelBench.oneToOne", "jdk", "platform", "0", 999.0),
+            row("ChannelBench.Queues.oneToOne", "jctools-spsc-park", "platform", "16", 30.0),
+            row("ChannelBench.Queues.oneToOne", "agrona-spsc-park", "platform", "16", 25.0),
+            row("ChannelBench.Queues.oneToOne", "agrona-spsc-spin", "platform", "16", 10.0),
+            row("ChannelBench.Queues.oneToOne", "agrona-spsc-park", "platform", "1024", 5.0),
+            row("ChannelBench.oneToOne", "weft", "virtual", "16", 100.0),
+            row("ChannelBench.oneToOne", "jox", "virtual", "16", 150.0),
+            plain("TickerBench.weftTickerStartStop", 110.0),
+            plain("TickerBench.jdkFixedRateStartCancel", 100.0));
     Path go = dir.resolve("go.txt");
     Files.writeString(
         go,
@@ -85,5 +89,78 @@ class ChannelReportTest {
         md.contains("| unbuffered 1:1, platform: Jox / weft |  | at least 10 | not measured"));
     assertTrue(Files.readString(out.resolve("channels-platform.svg")).contains("<svg"));
     assertEquals(66.0, ChannelReport.goFigures(go).get("BenchmarkSPSC_Buf16"));
+  }
+
+  @Test
+  void theReadmeSectionIsRewrittenBetweenItsMarkers(@TempDir Path dir) throws IOException {
+    Path json =
+        json(
+            dir,
+            row("ChannelBench.oneToOne", "weft", "virtual", "0", 100.0),
+            row("ChannelBench.oneToOne", "jox", "virtual", "0", 160.0),
+            row("ChannelBench.oneToOne", "jdk", "virtual", "0", 90.0),
+            plain("TickerBench.weftTickerStartStop", 50.0),
+            plain("TickerBench.weftTickerStartChannelStop", 80.0),
+            plain("TickerBench.jdkFixedRateStartCancel", 200.0));
+    Path readme = dir.resolve("README.md");
+    Files.writeString(
+        readme,
+        "before\n" + ChannelReport.START + "\nold table\n" + ChannelReport.END + "\nafter\n",
+        StandardCharsets.UTF_8);
+    ChannelReport.main(
+        new String[] {"--readme", readme.toString(), json.toString(), dir.resolve("o").toString()});
+    String text = Files.readString(readme, StandardCharsets.UTF_8);
+    assertTrue(text.startsWith("before\n" + ChannelReport.START + "\n"), text);
+    assertTrue(text.endsWith(ChannelReport.END + "\nafter\n"), text);
+    assertFalse(text.contains("old table"), text);
+    assertTrue(
+        text.contains("| unbuffered, 1:1 | virtual | 100 | 160 (1.60x) | 90 (0.90x) |  |"), text);
+    assertTrue(text.contains("`Ticker.every` + `stop`: 50 ns, with `channel()` 80 ns"), text);
+    assertTrue(
+        text.contains("- unbuffered 1:1, virtual: SynchronousQueue / weft (0.90, at least 1)"),
+        text);
+    assertFalse(text.contains("Jox / weft (1.60"), "a target that holds is not listed");
+    assertTrue(text.contains("Targets: 2 of the 3 measured hold; these do not:"), text);
+    assertTrue(
+        text.contains("Not measured in this run: unbuffered 1:1, platform: Jox / weft;"), text);
+  }
+
+  @Test
+  void aReadmeWithoutOneSectionIsRefusedBeforeAnythingIsWritten(@TempDir Path dir)
+      throws IOException {
+    Path json = json(dir, row("ChannelBench.oneToOne", "weft", "virtual", "0", 100.0));
+    Path out = dir.resolve("o");
+    for (String text :
+        List.of(
+            "no markers\n",
+            ChannelReport.END + "\n" + ChannelReport.START + "\n",
+            ChannelReport.START + "\n" + ChannelReport.END + "\n" + ChannelReport.END + "\n")) {
+      Path readme = dir.resolve("README.md");
+      Files.writeString(readme, text, StandardCharsets.UTF_8);
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  ChannelReport.main(
+                      new String[] {
+                        "--readme", readme.toString(), json.toString(), out.toString()
+                      }));
+      assertTrue(e.getMessage().contains(ChannelReport.START), e.getMessage());
+      assertEquals(text, Files.readString(readme, StandardCharsets.UTF_8));
+      assertFalse(Files.exists(out), "the report is not written either");
+    }
+  }
+
+  @Test
+  void aMissingGoBaselineIsNamedWithTheCommandThatMakesIt(@TempDir Path dir) throws IOException {
+    Path json = json(dir);
+    Path go = dir.resolve("go-baseline.txt");
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ChannelReport.main(
+                    new String[] {json.toString(), go.toString(), dir.resolve("o").toString()}));
+    assertTrue(e.getMessage().contains("go-channels/run > " + go), e.getMessage());
   }
 }

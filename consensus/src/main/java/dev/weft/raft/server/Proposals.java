@@ -150,4 +150,35 @@ final class Proposals {
       p.future().completeExceptionally(cause);
     }
   }
+
+  /**
+   * A snapshot up to {@code index} was installed from the leader: the proposals it covers can no
+   * longer be decided here, since the snapshot does not say which entries it holds.
+   */
+  void coveredBy(long index) {
+    List<Pending> due = new ArrayList<>();
+    while (!own.isEmpty() && own.peekFirst().index() <= index) {
+      due.add(own.pollFirst());
+    }
+    others.removeIf(
+        p -> {
+          if (p.index() <= index) {
+            due.add(p);
+            return true;
+          }
+          return false;
+        });
+    for (Pending p : due) {
+      p.future()
+          .completeExceptionally(
+              new ProposalOutcomeUnknownException(
+                  "entry "
+                      + p.index()
+                      + " is covered by a snapshot up to "
+                      + index
+                      + " installed on "
+                      + id
+                      + "; whether it was applied is unknown"));
+    }
+  }
 }

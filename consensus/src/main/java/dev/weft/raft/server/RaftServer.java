@@ -6,6 +6,7 @@ import dev.weft.raft.Membership;
 import dev.weft.raft.MutableStorage;
 import dev.weft.raft.RaftConfig;
 import dev.weft.raft.RaftStatus;
+import dev.weft.raft.internal.jfr.RaftCommitBatchEvent;
 import dev.weft.time.Ticker;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
@@ -61,15 +63,20 @@ public final class RaftServer implements AutoCloseable {
   private final System.Logger logger;
   private final Intake intake;
   private final Thread loop;
+  private final LoopObserver observer;
   private volatile RaftStatus status;
   private volatile RuntimeException loopFailure;
+  private volatile boolean stopped;
+  private final ConcurrentLinkedQueue<CompletableFuture<Long>> snapshotRequests =
+      new ConcurrentLinkedQueue<>();
 
   private RaftServer(
       RaftConfig config,
       MutableStorage storage,
       StateMachine stateMachine,
       Transport transport,
-      ServerOptions options) {
+      ServerOptions options,
+      RaftMetrics metrics) {
     this.options = Objects.requireNonNull(options, "options");
     this.transport = Objects.requireNonNull(transport, "transport");
     this.logger = config.logger();
@@ -77,6 +84,7 @@ public final class RaftServer implements AutoCloseable {
     this.replica =
         new Replica(config, storage, stateMachine, options, ThreadLocalRandom.current().nextLong());
     this.status = replica.status();
+    this.observer = new LoopObserver(status, replica.applied(), metrics, () -> this.status);
     this.intake =
         new Intake(options.inboxCapacity(), options.proposalQueueCapacity(), options.maxBatch());
     this.loop = Thread.ofVirtual().name("raft-" + config.id()).unstarted(this::run);
@@ -100,7 +108,31 @@ public final class RaftServer implements AutoCloseable {
       StateMachine stateMachine,
       Transport transport,
       ServerOptions options) {
-    RaftServer server = new RaftServer(config, storage, stateMachine, transport, options);
+    return start(config, storage, stateMachine, transport, options, RaftMetrics.none());
+  }
+
+  /**
+   * Starts a server that reports counters and gauges to {@code metrics} (see {@link RaftMetrics}
+   * for their names); otherwise as {@link #start(RaftConfig, MutableStorage, StateMachine,
+   * Transport, ServerOptions)}.
+   *
+   * @param config the node's configuration
+   * @param storage its durable log and hard state
+   * @param stateMachine what committed commands are applied to
+   * @param transport its connection to the other servers; started here, closed by {@link #close}
+   * @param options tick interval, timeouts, forwarding and queue sizes
+   * @param metrics where to register the server's meters
+   * @return the running server
+   * @throws NullPointerException if an argument is null
+   */
+  public static RaftServer start(
+      RaftConfig config,
+      MutableStorage storage,
+      StateMachine stateMachine,
+      Transport transport,
+      ServerOptions options,
+      RaftMetrics metrics) {
+    RaftServer server = new RaftServer(config, storage, stateMachine, transport, options, metrics);
     transport.start(server::deliver);
     server.loop.start();
     return server;
@@ -149,6 +181,40 @@ public final class RaftServer implements AutoCloseable {
     return failure == null
         ? new ServerClosedException(replica.id() + " is closed")
         : new ServerClosedException(replica.id() + " stopped: its event loop failed", failure);
+  }
+
+  /**
+   * Takes a snapshot of the state machine on the loop's next turn (within a tick interval), stores
+   * it and compacts the log behind it, whatever the {@link SnapshotPolicy} says.
+   *
+   * @return a future completed with the index the snapshot covers (the previous snapshot's, if
+   *     nothing was applied since), or failed with the storage's exception or, after {@link
+   *     #close}, with {@link ServerClosedException}
+   */
+  public CompletableFuture<Long> snapshot() {
+    CompletableFuture<Long> f = new CompletableFuture<>();
+    snapshotRequests.add(f);
+    if (stopped) {
+      failSnapshotRequests();
+    }
+    return f;
+  }
+
+  private void failSnapshotRequests() {
+    for (CompletableFuture<Long> f; (f = snapshotRequests.poll()) != null; ) {
+      f.completeExceptionally(closed());
+    }
+  }
+
+  private void takeRequestedSnapshots() {
+    for (CompletableFuture<Long> f; (f = snapshotRequests.poll()) != null; ) {
+      try {
+        f.complete(replica.snapshot());
+      } catch (RuntimeException e) {
+        f.completeExceptionally(e);
+        throw e;
+      }
+    }
   }
 
   /**
@@ -389,14 +455,17 @@ public final class RaftServer implements AutoCloseable {
           }
         }
         intake.fill(taken, draining, replica::receive);
+        takeRequestedSnapshots();
         if (!intake.commands.isEmpty()) {
           replica.submitAll(intake.commands, intake.futures);
           intake.clearBatch();
         }
+        RaftCommitBatchEvent batch = observer.beforeFlush();
         for (Envelope out : replica.flush()) {
           transport.send(out);
         }
         status = replica.status();
+        observer.afterTurn(batch, status, replica.applied(), replica.appliedBytes());
         if (draining && (replica.pending() == 0 || System.nanoTime() - drainDeadline >= 0)) {
           break;
         }
@@ -426,6 +495,8 @@ public final class RaftServer implements AutoCloseable {
       }
       transport.close();
       status = replica.status();
+      stopped = true;
+      failSnapshotRequests();
     }
   }
 

@@ -6,12 +6,19 @@ import dev.weft.raft.MutableStorage;
 import dev.weft.raft.NotLeaderException;
 import dev.weft.raft.RaftConfig;
 import dev.weft.raft.RaftMessage;
+import dev.weft.raft.RaftMessage.InstallSnapshot;
+import dev.weft.raft.RaftMessage.InstallSnapshotResponse;
 import dev.weft.raft.RaftNode;
 import dev.weft.raft.RaftStatus;
 import dev.weft.raft.ReadState;
 import dev.weft.raft.Ready;
 import dev.weft.raft.Role;
+import dev.weft.raft.SnapshotMetadata;
+import dev.weft.raft.SnapshotReader;
+import dev.weft.raft.SnapshotWriter;
 import dev.weft.raft.TransferInProgressException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -44,10 +51,11 @@ import java.util.function.UnaryOperator;
  * }
  *
  * <p><b>Order of effects.</b> {@link #flush()} takes every {@link Ready} the node has and, for
- * each: appends its entries and hard state to storage (durable when the storage's methods return),
- * queues its messages, applies its committed entries to the state machine and completes the
- * proposals they decide, then advances the node. Only then are the queued envelopes returned for
- * sending, so nothing is sent before what it promises is durable.
+ * each: saves its entries and hard state with one {@link MutableStorage#save} (one {@code fsync} on
+ * a disk: group commit, durable when it returns), queues its messages, applies its committed
+ * entries to the state machine and completes the proposals they decide, then advances the node.
+ * Only then are the queued envelopes returned for sending, so nothing is sent before what it
+ * promises is durable.
  *
  * <p><b>Proposals.</b> On the leader, {@link #submit} proposes at once. When the entry at the
  * proposal's index is applied, the future completes with the state machine's result (or fails with
@@ -57,6 +65,17 @@ import java.util.function.UnaryOperator;
  * NotLeaderException}. A proposal that is not decided within the timeout fails with {@link
  * TimeoutException}; it may still be applied later, which is why applications that retry
  * deduplicate (see the key-value example).
+ *
+ * <p><b>Snapshots.</b> As its {@link SnapshotPolicy} says, the replica streams its state machine
+ * into the storage ({@link StateMachine#snapshot(java.io.OutputStream)}) every so many applied
+ * entries or bytes, or on demand ({@link #snapshot()}), then compacts its log, keeping a tail. At
+ * start it restores the state machine from the storage's snapshot, if there is one, and applies
+ * only the entries after it. As leader it streams its snapshot in chunks to followers whose next
+ * entries it has compacted ({@link SnapshotSender}); as follower it gathers chunks into its storage
+ * ({@link SnapshotReceiver}), and when the core installs the snapshot it commits it, restores the
+ * state machine from it and drops the log it covers. A proposal of this replica that the installed
+ * snapshot covers fails with {@link ProposalOutcomeUnknownException}: the snapshot does not say
+ * whether its entry made it.
  *
  * <p><b>Forwarding</b> is at-most-once per forward within a window of the last 4,096 forwards per
  * leader; a network that duplicates an envelope beyond that could make the leader propose a command
@@ -84,6 +103,9 @@ public final class Replica {
   private final boolean forward;
   private final Proposals proposals;
   private final Forwarding forwarding;
+  private final SnapshotPolicy snapshots;
+  private final SnapshotSender sender;
+  private final SnapshotReceiver receiver;
   private List<Envelope> outbox = new ArrayList<>();
   private final LongSupplier clock;
   private final long leaseNanos;
@@ -150,8 +172,13 @@ public final class Replica {
   private record Transfer(
       String target, long term, CompletableFuture<String> future, long deadline) {}
 
+  private long snapshotIndex;
+  private long entriesSinceSnapshot;
+  private long bytesSinceSnapshot;
+
   private long ticks;
   private long applied;
+  private long appliedBytes;
   private boolean draining;
   private RuntimeException failure;
 
@@ -232,6 +259,25 @@ public final class Replica {
     this.applied = config.appliedIndex();
     this.proposals = new Proposals(id);
     this.forwarding = new Forwarding(id, incarnation, proposals);
+    this.snapshots = options.snapshots();
+    // a transfer unanswered for four of the longest election timeouts is dropped
+    this.sender = new SnapshotSender(id, storage, snapshots, 8L * config.electionTicks());
+    this.receiver = new SnapshotReceiver(id, storage);
+    SnapshotMetadata stored = storage.snapshotMetadata();
+    this.snapshotIndex = stored.index();
+    if (!stored.isEmpty() && stored.index() > applied) {
+      restoreStateMachine();
+      applied = stored.index();
+    }
+  }
+
+  /** Replaces the state machine's state with the storage's snapshot. */
+  private void restoreStateMachine() {
+    try (SnapshotReader reader = storage.openSnapshot()) {
+      stateMachine.restore(reader.input());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /**
@@ -285,9 +331,26 @@ public final class Replica {
       return; // misrouted: a network may do this; the node would reject it anyway
     }
     switch (envelope) {
-      case Envelope.Raft r -> step(r.message());
+      case Envelope.Raft r -> onRaft(r.message());
       case Envelope.Forward f -> onForward(f);
       case Envelope.ForwardReply r -> forwarding.onReply(r, applied);
+    }
+  }
+
+  private void onRaft(RaftMessage m) {
+    if (m instanceof InstallSnapshot c) {
+      // the chunks' bytes are the driver's; the core sees the last only once it is all here
+      if (receiver.onChunk(c, node.status(), outbox)) {
+        step(c);
+      }
+    } else if (m instanceof InstallSnapshotResponse r) {
+      step(r);
+      sender.onResponse(r, ticks);
+    } else if (m instanceof RaftMessage.AppendEntriesResponse r && r.success()) {
+      step(r);
+      sender.onAppended(r.from(), r.index()); // installed, or it had the entries
+    } else {
+      step(m);
     }
   }
 
@@ -415,21 +478,31 @@ public final class Replica {
     try {
       while (node.hasReady()) {
         Ready ready = node.ready();
-        storage.append(ready.entries());
-        if (ready.hardState() != null) {
-          storage.setHardState(ready.hardState());
+        if (ready.snapshot() != null) {
+          install(ready.snapshot());
         }
+        // One save (one fsync on a disk) for the whole Ready, before any of its messages leave.
+        storage.save(ready.hardState(), ready.entries());
         for (RaftMessage m : ready.messages()) {
-          outbox.add(new Envelope.Raft(m));
+          if (m instanceof InstallSnapshot request) {
+            sender.start(request, ticks); // the core asks for the snapshot to be streamed
+          } else {
+            outbox.add(new Envelope.Raft(m));
+          }
         }
         for (LogEntry e : ready.committedEntries()) {
           apply(e);
         }
         node.advance(ready);
+        if (snapshots.due(entriesSinceSnapshot, bytesSinceSnapshot)) {
+          takeSnapshot();
+        }
       }
       for (ReadState rs : node.readStates()) {
         confirmed(rs);
       }
+      receiver.discardUninstalled();
+      sender.pump(isLeader(), term(), ticks, outbox);
     } catch (RuntimeException e) {
       throw failed(e);
     }
@@ -446,6 +519,76 @@ public final class Replica {
     return out;
   }
 
+  /**
+   * The core installs a snapshot received from the leader: store it (committing the transfer's
+   * writer), restore the state machine from it, and fail the proposals it covers.
+   */
+  private void install(SnapshotMetadata s) {
+    try (SnapshotWriter w = receiver.take(s)) {
+      w.commit();
+    }
+    restoreStateMachine();
+    applied = s.index();
+    snapshotIndex = s.index();
+    entriesSinceSnapshot = 0;
+    bytesSinceSnapshot = 0;
+    proposals.coveredBy(s.index());
+    for (Iterator<Change> it = changes.iterator(); it.hasNext(); ) {
+      Change c = it.next();
+      if (c.index <= s.index()) {
+        it.remove();
+        c.future.completeExceptionally(
+            new ProposalOutcomeUnknownException(
+                "configuration entry "
+                    + c.index
+                    + " is covered by a snapshot up to "
+                    + s.index()
+                    + " installed on "
+                    + id
+                    + "; whether it was applied is unknown"));
+      }
+    }
+  }
+
+  /**
+   * Takes a snapshot of the state machine now, if anything was applied since the last one, and
+   * compacts the log behind it, keeping the policy's tail.
+   *
+   * @return the index the snapshot covers (the last one's, if nothing new was applied)
+   * @throws IllegalStateException if the replica failed earlier
+   */
+  public long snapshot() {
+    checkUsable();
+    try {
+      takeSnapshot();
+    } catch (RuntimeException e) {
+      throw failed(e);
+    }
+    return snapshotIndex;
+  }
+
+  private void takeSnapshot() {
+    entriesSinceSnapshot = 0;
+    bytesSinceSnapshot = 0;
+    if (applied <= snapshotIndex || applied <= storage.snapshotMetadata().index()) {
+      return;
+    }
+    SnapshotMetadata s =
+        // the configuration at the snapshot's index: node.membership() may be a later entry's
+        new SnapshotMetadata(applied, storage.term(applied), node.membershipAt(applied).encode());
+    try (SnapshotWriter w = storage.beginSnapshot(s)) {
+      stateMachine.snapshot(w.output());
+      w.commit();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    snapshotIndex = applied;
+    long compactTo = applied - snapshots.retainedEntries();
+    if (compactTo > 0) {
+      storage.compact(compactTo);
+    }
+  }
+
   private void apply(LogEntry e) {
     if (e.index() <= applied) {
       return;
@@ -456,9 +599,12 @@ public final class Replica {
         c.ours = c.term == e.term() && e.kind() == LogEntry.Kind.MEMBERSHIP;
       }
     }
+    entriesSinceSnapshot++;
+    bytesSinceSnapshot += e.size();
     byte[] result = null;
     RuntimeException refused = null;
     if (e.isCommand()) {
+      appliedBytes += e.data().length;
       try {
         result = stateMachine.apply(e.index(), e.data());
       } catch (RuntimeException ex) {
@@ -498,6 +644,8 @@ public final class Replica {
    */
   List<Envelope> shutdown(RuntimeException cause) {
     draining = true;
+    sender.closeAll();
+    receiver.closeAll();
     proposals.failAll(cause);
     forwarding.failAll(cause);
     List<CompletableFuture<?>> all = new ArrayList<>();
@@ -837,6 +985,11 @@ public final class Replica {
    */
   public long applied() {
     return applied;
+  }
+
+  /** The command bytes applied since this replica started (for metrics and events). */
+  long appliedBytes() {
+    return appliedBytes;
   }
 
   @Override

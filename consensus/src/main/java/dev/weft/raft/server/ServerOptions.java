@@ -21,6 +21,8 @@ import java.util.Objects;
  *     {@link RaftServer#submit} wait (back-pressure)
  * @param maxBatch the most envelopes and proposals the loop takes before it persists, sends and
  *     applies once for all of them
+ * @param snapshots when the server snapshots its state machine and compacts its log, and how it
+ *     sends snapshots to followers
  * @param leaseClockDrift for lease reads ({@link ReadMode#LEASE}): the bound assumed on how much
  *     faster or slower any server's clock (and ticker) runs than another's, as a fraction (0.1:
  *     10%); the lease is shortened by it. Lease reads are linearizable only if it holds.
@@ -33,7 +35,9 @@ public record ServerOptions(
     int inboxCapacity,
     int proposalQueueCapacity,
     int maxBatch,
+    SnapshotPolicy snapshots,
     double leaseClockDrift) {
+  private static final double DEFAULT_LEASE_CLOCK_DRIFT = 0.1;
 
   /**
    * Checks the options.
@@ -45,12 +49,14 @@ public record ServerOptions(
    * @param inboxCapacity envelopes that may wait
    * @param proposalQueueCapacity proposals that may wait
    * @param maxBatch the most inputs per loop iteration
+   * @param snapshots the snapshot policy
    * @param leaseClockDrift the clock drift bound for lease reads, in [0, 0.5)
    * @throws IllegalArgumentException if a duration is not positive (drain: negative), a size is
    *     below 1, or the drift bound is outside [0, 0.5)
-   * @throws NullPointerException if a duration is null
+   * @throws NullPointerException if a duration or the policy is null
    */
   public ServerOptions {
+    Objects.requireNonNull(snapshots, "snapshots");
     Objects.requireNonNull(tickInterval, "tickInterval");
     Objects.requireNonNull(proposalTimeout, "proposalTimeout");
     Objects.requireNonNull(drainTimeout, "drainTimeout");
@@ -78,7 +84,8 @@ public record ServerOptions(
   }
 
   /**
-   * Creates options with the default lease clock drift bound (10%).
+   * Creates options without automatic snapshots ({@link SnapshotPolicy#never()}) and with the
+   * default lease clock drift bound (10%): the form these options had before both.
    *
    * @param tickInterval wall-clock time per tick
    * @param proposalTimeout how long a proposal may wait
@@ -106,13 +113,84 @@ public record ServerOptions(
         inboxCapacity,
         proposalQueueCapacity,
         maxBatch,
-        0.1);
+        SnapshotPolicy.never(),
+        DEFAULT_LEASE_CLOCK_DRIFT);
+  }
+
+  /**
+   * Creates options with the default lease clock drift bound (10%).
+   *
+   * @param tickInterval wall-clock time per tick
+   * @param proposalTimeout how long a proposal may wait
+   * @param forwardProposals whether followers forward proposals
+   * @param drainTimeout how long close waits for proposals in flight
+   * @param inboxCapacity envelopes that may wait
+   * @param proposalQueueCapacity proposals that may wait
+   * @param maxBatch the most inputs per loop iteration
+   * @param snapshots the snapshot policy
+   * @throws IllegalArgumentException as the canonical constructor
+   * @throws NullPointerException if a duration or the policy is null
+   */
+  public ServerOptions(
+      Duration tickInterval,
+      Duration proposalTimeout,
+      boolean forwardProposals,
+      Duration drainTimeout,
+      int inboxCapacity,
+      int proposalQueueCapacity,
+      int maxBatch,
+      SnapshotPolicy snapshots) {
+    this(
+        tickInterval,
+        proposalTimeout,
+        forwardProposals,
+        drainTimeout,
+        inboxCapacity,
+        proposalQueueCapacity,
+        maxBatch,
+        snapshots,
+        DEFAULT_LEASE_CLOCK_DRIFT);
+  }
+
+  /**
+   * Creates options without automatic snapshots ({@link SnapshotPolicy#never()}).
+   *
+   * @param tickInterval wall-clock time per tick
+   * @param proposalTimeout how long a proposal may wait
+   * @param forwardProposals whether followers forward proposals
+   * @param drainTimeout how long close waits for proposals in flight
+   * @param inboxCapacity envelopes that may wait
+   * @param proposalQueueCapacity proposals that may wait
+   * @param maxBatch the most inputs per loop iteration
+   * @param leaseClockDrift the clock drift bound for lease reads, in [0, 0.5)
+   * @throws IllegalArgumentException as the canonical constructor
+   * @throws NullPointerException if a duration is null
+   */
+  public ServerOptions(
+      Duration tickInterval,
+      Duration proposalTimeout,
+      boolean forwardProposals,
+      Duration drainTimeout,
+      int inboxCapacity,
+      int proposalQueueCapacity,
+      int maxBatch,
+      double leaseClockDrift) {
+    this(
+        tickInterval,
+        proposalTimeout,
+        forwardProposals,
+        drainTimeout,
+        inboxCapacity,
+        proposalQueueCapacity,
+        maxBatch,
+        SnapshotPolicy.never(),
+        leaseClockDrift);
   }
 
   /**
    * The defaults: 10 ms ticks, 5 s proposal timeout, followers reject proposals, 5 s drain, 65,536
-   * queued envelopes, 8,192 queued proposals, batches of up to 4,096 inputs, a clock drift bound of
-   * 10% for lease reads.
+   * queued envelopes, 8,192 queued proposals, batches of up to 4,096 inputs, no automatic
+   * snapshots, a clock drift bound of 10% for lease reads.
    *
    * @return the default options
    */
@@ -143,6 +221,7 @@ public record ServerOptions(
         inboxCapacity,
         proposalQueueCapacity,
         maxBatch,
+        snapshots,
         leaseClockDrift);
   }
 
@@ -161,6 +240,7 @@ public record ServerOptions(
         inboxCapacity,
         proposalQueueCapacity,
         maxBatch,
+        snapshots,
         leaseClockDrift);
   }
 
@@ -179,6 +259,7 @@ public record ServerOptions(
         inboxCapacity,
         proposalQueueCapacity,
         maxBatch,
+        snapshots,
         leaseClockDrift);
   }
 
@@ -197,6 +278,7 @@ public record ServerOptions(
         inboxCapacity,
         proposalQueueCapacity,
         maxBatch,
+        snapshots,
         leaseClockDrift);
   }
 
@@ -215,6 +297,7 @@ public record ServerOptions(
         inboxCapacity,
         proposalQueueCapacity,
         inputs,
+        snapshots,
         leaseClockDrift);
   }
 
@@ -223,6 +306,7 @@ public record ServerOptions(
    *
    * @param drift the bound, a fraction in [0, 0.5)
    * @return the changed options
+   * @throws IllegalArgumentException if it is outside [0, 0.5)
    */
   public ServerOptions withLeaseClockDrift(double drift) {
     return new ServerOptions(
@@ -233,7 +317,28 @@ public record ServerOptions(
         inboxCapacity,
         proposalQueueCapacity,
         maxBatch,
+        snapshots,
         drift);
+  }
+
+  /**
+   * Returns these options with another snapshot policy.
+   *
+   * @param policy when to snapshot and compact, and how to send snapshots
+   * @return the changed options
+   * @throws NullPointerException if {@code policy} is null
+   */
+  public ServerOptions withSnapshots(SnapshotPolicy policy) {
+    return new ServerOptions(
+        tickInterval,
+        proposalTimeout,
+        forwardProposals,
+        drainTimeout,
+        inboxCapacity,
+        proposalQueueCapacity,
+        maxBatch,
+        policy,
+        leaseClockDrift);
   }
 
   /**

@@ -1,5 +1,9 @@
 package dev.weft.raft.server;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
 /**
  * The application's replicated state: what a {@link RaftServer} applies committed commands to.
  *
@@ -22,7 +26,8 @@ public interface StateMachine {
    * (entries that carry no command, such as a new leader's no-op, are skipped).
    *
    * @param index the entry's log index
-   * @param command the command, as proposed; the array is the caller's, do not keep it
+   * @param command the command, as proposed: the log's own array, which every replica's log and
+   *     network path share without copies; read it (or keep it: it never changes), never change it
    * @return the result handed to the proposer's future (may be null); ignored on other replicas
    * @throws RuntimeException to refuse a command (say, one that does not decode): the proposer's
    *     future fails with the exception and the server goes on with the next entry. The state must
@@ -32,7 +37,8 @@ public interface StateMachine {
 
   /**
    * Returns the whole state as bytes, to be restored elsewhere with {@link #restore}. Used by log
-   * compaction (a later release); the state must not change while this runs.
+   * compaction through {@link #snapshot(OutputStream)}, whose default calls this; the state must
+   * not change while this runs.
    *
    * @return an encoding of the state after the last applied command
    */
@@ -45,6 +51,33 @@ public interface StateMachine {
    * @throws IllegalArgumentException if the bytes are not a snapshot of this state machine
    */
   void restore(byte[] snapshot);
+
+  /**
+   * Writes the whole state to {@code out}: the streaming form of {@link #snapshot()}, for states
+   * too large for one array. The server calls it on its loop's thread, between two applies, to take
+   * a snapshot (see {@link SnapshotPolicy}); the stream goes to the storage (for the file storage,
+   * to disk as it is written). The default writes the array {@link #snapshot()} returns.
+   *
+   * @param out where the state goes; do not close it
+   * @throws IOException if writing fails (the snapshot is then discarded)
+   */
+  default void snapshot(OutputStream out) throws IOException {
+    out.write(snapshot());
+  }
+
+  /**
+   * Replaces the whole state with one written by {@link #snapshot(OutputStream)}, read from {@code
+   * in} to its end: the streaming form of {@link #restore(byte[])}, whose default it calls with all
+   * the bytes. The server calls it at start, when its storage holds a snapshot, and when it
+   * installs a snapshot from the leader.
+   *
+   * @param in the state; read it to its end, do not close it
+   * @throws IOException if reading fails
+   * @throws IllegalArgumentException if the bytes are not a snapshot of this state machine
+   */
+  default void restore(InputStream in) throws IOException {
+    restore(in.readAllBytes());
+  }
 
   /**
    * Answers a read-only query from the state as it is now, without changing it: how {@link

@@ -7,6 +7,7 @@ import dev.weft.raft.Snapshot;
 import dev.weft.raft.SnapshotMetadata;
 import dev.weft.raft.SnapshotReader;
 import dev.weft.raft.SnapshotWriter;
+import dev.weft.raft.internal.jfr.RaftSnapshotEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -330,7 +331,7 @@ public final class FileStorage implements MutableStorage, AutoCloseable {
       if (lock == null) {
         throw new StorageLockedException(dir);
       }
-      Stats stats = new Stats();
+      Stats stats = new Stats(dir.toString());
       Recovery found = Recovery.scan(dir, io, options.logger());
       HardState fileState = found.hardState(stats);
       log =
@@ -736,6 +737,7 @@ public final class FileStorage implements MutableStorage, AutoCloseable {
       io.move(writer.temp(), directory.resolve(SnapshotFile.NAME));
       stats.syncDirectory(io, directory);
       snapshot = info;
+      writer.saved.finish("save", directory.toString(), i, m.term(), info.dataLength());
       if (!holds) {
         logger.log(
             Level.INFO,
@@ -770,8 +772,14 @@ public final class FileStorage implements MutableStorage, AutoCloseable {
     Path file = directory.resolve(SnapshotFile.NAME);
     FileChannel ch = null;
     try {
+      RaftSnapshotEvent opened = new RaftSnapshotEvent();
+      opened.begin();
       ch = io.open(file, StandardOpenOption.READ);
-      return new SnapshotFile.Reader(ch, file);
+      SnapshotFile.Reader reader = new SnapshotFile.Reader(ch, file);
+      opened.end();
+      SnapshotMetadata m = snapshot.metadata();
+      opened.finish("open", directory.toString(), m.index(), m.term(), snapshot.dataLength());
+      return reader;
     } catch (IOException e) {
       closeQuietly(ch, e);
       throw new UncheckedIOException("cannot open " + file, e);

@@ -3,6 +3,7 @@ package dev.weft.raft.storage;
 import dev.weft.raft.SnapshotMetadata;
 import dev.weft.raft.SnapshotReader;
 import dev.weft.raft.SnapshotWriter;
+import dev.weft.raft.internal.jfr.RaftSnapshotEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -112,6 +113,10 @@ final class SnapshotFile {
     private long dataLength;
     private long chunks;
     private boolean done;
+
+    /** Timed from the writer's creation to its commit (a Flight Recorder event). */
+    final RaftSnapshotEvent saved = new RaftSnapshotEvent();
+
     private final OutputStream output =
         new OutputStream() {
           @Override
@@ -128,6 +133,7 @@ final class SnapshotFile {
 
     Writer(FileStorage owner, FileIo io, Stats stats, SnapshotMetadata metadata, Path temp)
         throws IOException {
+      saved.begin();
       this.owner = owner;
       this.io = io;
       this.stats = stats;
@@ -229,6 +235,7 @@ final class SnapshotFile {
       position += n;
       stats.force(ch);
       ch.close();
+      saved.end();
       return new Info(metadata, dataStart, endAt, dataLength, chunks, resetSeq);
     }
 

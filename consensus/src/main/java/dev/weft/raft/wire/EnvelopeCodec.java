@@ -6,11 +6,14 @@ import dev.weft.raft.RaftMessage.AppendEntries;
 import dev.weft.raft.RaftMessage.AppendEntriesResponse;
 import dev.weft.raft.RaftMessage.Heartbeat;
 import dev.weft.raft.RaftMessage.HeartbeatResponse;
+import dev.weft.raft.RaftMessage.InstallSnapshot;
+import dev.weft.raft.RaftMessage.InstallSnapshotResponse;
 import dev.weft.raft.RaftMessage.ReadIndex;
 import dev.weft.raft.RaftMessage.ReadIndexResponse;
 import dev.weft.raft.RaftMessage.RequestVote;
 import dev.weft.raft.RaftMessage.RequestVoteResponse;
 import dev.weft.raft.RaftMessage.TimeoutNow;
+import dev.weft.raft.SnapshotMetadata;
 import dev.weft.raft.server.Envelope;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,8 +43,8 @@ public final class EnvelopeCodec {
   /**
    * The format version, the first byte of every encoding. Version 2 (issue 15) added the read round
    * to heartbeats and their answers, the transfer flag to vote requests, and three kinds
-   * (TimeoutNow, ReadIndex and its answer); version 1 input is still decoded, those fields being
-   * zero and false.
+   * (TimeoutNow 7, ReadIndex 8 and its answer 9); version 1 input, InstallSnapshot (12) and its
+   * answer (13) included, is still decoded, the new fields being zero and false.
    */
   public static final int VERSION = 2;
 
@@ -53,9 +56,11 @@ public final class EnvelopeCodec {
   private static final int HEARTBEAT_RESPONSE = 4;
   private static final int REQUEST_VOTE = 5;
   private static final int REQUEST_VOTE_RESPONSE = 6;
-  private static final int TIMEOUT_NOW = 12;
-  private static final int READ_INDEX = 13;
-  private static final int READ_INDEX_RESPONSE = 14;
+  private static final int TIMEOUT_NOW = 7;
+  private static final int READ_INDEX = 8;
+  private static final int READ_INDEX_RESPONSE = 9;
+  private static final int INSTALL_SNAPSHOT = 12;
+  private static final int INSTALL_SNAPSHOT_RESPONSE = 13;
   private static final int FORWARD = 16;
   private static final int FORWARD_REPLY = 17;
 
@@ -190,6 +195,28 @@ public final class EnvelopeCodec {
         w.writeLong(q.index());
         yield w.toByteArray();
       }
+      case InstallSnapshot i -> {
+        byte[] configuration = i.snapshot().configuration();
+        WireWriter w =
+            header(INSTALL_SNAPSHOT, i.from(), i.to(), configuration.length + i.data().length);
+        w.writeLong(i.term());
+        w.writeLong(i.snapshot().index());
+        w.writeLong(i.snapshot().term());
+        w.writeBytes(configuration);
+        w.writeLong(i.offset());
+        w.writeBytes(i.data());
+        w.writeBoolean(i.done());
+        w.writeLong(i.checksum());
+        yield w.toByteArray();
+      }
+      case InstallSnapshotResponse r -> {
+        WireWriter w = header(INSTALL_SNAPSHOT_RESPONSE, r.from(), r.to(), 0);
+        w.writeLong(r.term());
+        w.writeLong(r.index());
+        w.writeLong(r.offset());
+        w.writeBoolean(r.accepted());
+        yield w.toByteArray();
+      }
     };
   }
 
@@ -312,11 +339,36 @@ public final class EnvelopeCodec {
           v2
               ? new ReadIndexResponse(from, to, r.readLong(), r.readLong(), r.readLong())
               : unknown(r, kind);
+      case INSTALL_SNAPSHOT -> installSnapshot(r, from, to);
+      case INSTALL_SNAPSHOT_RESPONSE ->
+          new InstallSnapshotResponse(
+              from, to, r.readLong(), r.readLong(), r.readLong(), r.readBoolean());
       default -> throw r.error("unknown kind " + kind);
     };
   }
 
   private static RaftMessage unknown(WireReader r, int kind) {
     throw r.error("kind " + kind + " in a version 1 encoding");
+  }
+
+  private static InstallSnapshot installSnapshot(WireReader r, String from, String to) {
+    long term = r.readLong();
+    long index = r.readLong();
+    long snapshotTerm = r.readLong();
+    byte[] configuration = r.readBytes();
+    SnapshotMetadata snapshot;
+    try {
+      snapshot = new SnapshotMetadata(index, snapshotTerm, configuration);
+    } catch (IllegalArgumentException e) {
+      throw r.error("snapshot " + index + "/" + snapshotTerm);
+    }
+    long offset = r.readLong();
+    byte[] data = r.readBytes();
+    boolean done = r.readBoolean();
+    long checksum = r.readLong();
+    if (checksum != (int) checksum) {
+      throw r.error("checksum " + checksum + " is not 32 bits");
+    }
+    return new InstallSnapshot(from, to, term, snapshot, offset, data, done, (int) checksum);
   }
 }

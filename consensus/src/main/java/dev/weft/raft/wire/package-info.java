@@ -25,9 +25,14 @@
  *   <tr><td>5</td><td>RequestVote</td><td>term, lastLogIndex, lastLogTerm (longs), preVote,
  *       transfer (bools)</td></tr>
  *   <tr><td>6</td><td>RequestVoteResponse</td><td>term (long), granted, preVote (bools)</td></tr>
- *   <tr><td>12</td><td>TimeoutNow</td><td>term (long)</td></tr>
- *   <tr><td>13</td><td>ReadIndex</td><td>term, id (longs)</td></tr>
- *   <tr><td>14</td><td>ReadIndexResponse</td><td>term, id, index (longs)</td></tr>
+ *   <tr><td>7</td><td>TimeoutNow</td><td>term (long)</td></tr>
+ *   <tr><td>8</td><td>ReadIndex</td><td>term, id (longs)</td></tr>
+ *   <tr><td>9</td><td>ReadIndexResponse</td><td>term, id, index (longs)</td></tr>
+ *   <tr><td>12</td><td>InstallSnapshot</td><td>term, snapshot index, snapshot term (longs),
+ *       configuration (bytes), offset (long), data (bytes), done (bool), checksum (a long holding
+ *       the CRC32C of data as a signed 32-bit value)</td></tr>
+ *   <tr><td>13</td><td>InstallSnapshotResponse</td><td>term, index, offset (longs), accepted
+ *       (bool)</td></tr>
  *   <tr><td>16</td><td>Forward</td><td>incarnation, id (longs), command (bytes)</td></tr>
  *   <tr><td>17</td><td>ForwardReply</td><td>incarnation, id (longs); failure (a byte: 0 none,
  *       then 1 + the ordinal of {@link dev.weft.raft.server.Envelope.Failure}); a bool and, if
@@ -35,7 +40,7 @@
  *   </tbody>
  * </table>
  *
- * <p>Version 1 was the same without the contexts, the transfer flag and kinds 12 to 14; it is still
+ * <p>Version 1 was the same without the contexts, the transfer flag and kinds 7 to 9; it is still
  * decoded (contexts 0, transfer false). A later version will get a new version byte; a decoder
  * refuses versions it does not know.
  */

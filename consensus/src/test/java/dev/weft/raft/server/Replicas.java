@@ -38,14 +38,19 @@ final class Replicas {
       return String.join(",", applied).getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The applied commands, one per line. */
     @Override
     public byte[] snapshot() {
-      throw new UnsupportedOperationException();
+      return String.join("\n", applied).getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
     public void restore(byte[] snapshot) {
-      throw new UnsupportedOperationException();
+      applied.clear();
+      String all = new String(snapshot, StandardCharsets.UTF_8);
+      if (!all.isEmpty()) {
+        applied.addAll(List.of(all.split("\n", -1)));
+      }
     }
   }
 
@@ -59,6 +64,9 @@ final class Replicas {
 
   /** Envelopes it matches are kept in {@link #held} instead of delivered. */
   Predicate<Envelope> hold = e -> false;
+
+  /** Sees what each flush returns, as it leaves the replica (before delivery). */
+  java.util.function.BiConsumer<Replica, List<Envelope>> onFlush = (r, out) -> {};
 
   private long seed = 1;
 
@@ -109,8 +117,14 @@ final class Replicas {
 
   void flushAll() {
     for (Replica r : replicas.values()) {
-      wire.addAll(r.flush());
+      wire.addAll(flush(r));
     }
+  }
+
+  List<Envelope> flush(Replica r) {
+    List<Envelope> out = r.flush();
+    onFlush.accept(r, out);
+    return out;
   }
 
   /** Delivers every envelope (and those the deliveries cause), except the held ones. */
@@ -125,7 +139,7 @@ final class Replicas {
       Replica to = replicas.get(e.to());
       if (to != null) {
         to.receive(e);
-        wire.addAll(to.flush());
+        wire.addAll(flush(to));
       }
     }
   }

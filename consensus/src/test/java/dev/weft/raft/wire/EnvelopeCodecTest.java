@@ -13,8 +13,11 @@ import dev.weft.raft.RaftMessage.AppendEntries;
 import dev.weft.raft.RaftMessage.AppendEntriesResponse;
 import dev.weft.raft.RaftMessage.Heartbeat;
 import dev.weft.raft.RaftMessage.HeartbeatResponse;
+import dev.weft.raft.RaftMessage.InstallSnapshot;
+import dev.weft.raft.RaftMessage.InstallSnapshotResponse;
 import dev.weft.raft.RaftMessage.RequestVote;
 import dev.weft.raft.RaftMessage.RequestVoteResponse;
+import dev.weft.raft.SnapshotMetadata;
 import dev.weft.raft.server.Envelope;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -53,7 +56,7 @@ class EnvelopeCodecTest {
   static Envelope anyEnvelope(Random r) {
     String from = anyId(r);
     String to = anyId(r);
-    return switch (r.nextInt(11)) {
+    return switch (r.nextInt(13)) {
       case 0 -> {
         List<LogEntry> entries = new ArrayList<>();
         for (int i = r.nextInt(5); i > 0; i--) {
@@ -75,15 +78,32 @@ class EnvelopeCodecTest {
           new Envelope.Raft(
               new RequestVote(
                   from, to, anyLong(r), anyLong(r), anyLong(r), r.nextBoolean(), r.nextBoolean()));
-      case 8 -> new Envelope.Raft(new RaftMessage.TimeoutNow(from, to, anyLong(r)));
-      case 9 -> new Envelope.Raft(new RaftMessage.ReadIndex(from, to, anyLong(r), anyLong(r)));
-      case 10 ->
+      case 10 -> new Envelope.Raft(new RaftMessage.TimeoutNow(from, to, anyLong(r)));
+      case 11 -> new Envelope.Raft(new RaftMessage.ReadIndex(from, to, anyLong(r), anyLong(r)));
+      case 12 ->
           new Envelope.Raft(
               new RaftMessage.ReadIndexResponse(from, to, anyLong(r), anyLong(r), anyLong(r)));
       case 5 ->
           new Envelope.Raft(
               new RequestVoteResponse(from, to, anyLong(r), r.nextBoolean(), r.nextBoolean()));
       case 6 -> new Envelope.Forward(from, to, anyLong(r), anyLong(r), anyBytes(r));
+      case 8 ->
+          new Envelope.Raft(
+              new InstallSnapshot(
+                  from,
+                  to,
+                  anyLong(r),
+                  r.nextInt(4) == 0
+                      ? SnapshotMetadata.EMPTY
+                      : new SnapshotMetadata(1 + r.nextInt(1 << 20), 1 + r.nextInt(9), anyBytes(r)),
+                  anyLong(r),
+                  anyBytes(r),
+                  r.nextBoolean(),
+                  r.nextInt()));
+      case 9 ->
+          new Envelope.Raft(
+              new InstallSnapshotResponse(
+                  from, to, anyLong(r), anyLong(r), anyLong(r), r.nextBoolean()));
       default -> {
         Envelope.Failure[] failures = Envelope.Failure.values();
         int f = r.nextInt(failures.length + 1);
@@ -216,5 +236,41 @@ class EnvelopeCodecTest {
     assertThrows(WireFormatException.class, () -> EnvelopeCodec.decodeMessage(forward));
     RaftMessage m = new HeartbeatResponse("a", "b", 1);
     assertArrayEquals(EnvelopeCodec.encode(m), EnvelopeCodec.encode(new Envelope.Raft(m)));
+  }
+
+  // A snapshot chunk keeps its data and checksum as sent, so that the receiver can tell damage;
+  // metadata that cannot be a snapshot, and a checksum wider than 32 bits, do not decode.
+  @Test
+  void aSnapshotChunkKeepsItsChecksumAndRefusesImpossibleMetadata() {
+    InstallSnapshot chunk =
+        InstallSnapshot.chunk(
+            "a", "b", 4, new SnapshotMetadata(30, 3), 128, new byte[] {5, 6, 7}, false);
+    InstallSnapshot back =
+        (InstallSnapshot) EnvelopeCodec.decodeMessage(EnvelopeCodec.encode(chunk));
+    assertEquals(chunk, back);
+    assertTrue(back.intact());
+    byte[] bytes = EnvelopeCodec.encode(chunk);
+    int data = 0;
+    while (!(bytes[data] == 5 && bytes[data + 1] == 6 && bytes[data + 2] == 7)) {
+      data++;
+    }
+    bytes[data + 1] ^= 1;
+    InstallSnapshot damaged = (InstallSnapshot) EnvelopeCodec.decodeMessage(bytes);
+    assertTrue(!damaged.intact(), "a flipped data bit fails the checksum: " + damaged);
+    // version 1, kind 12, "a", "b", term 1, snapshot index 5 with term 0, no configuration
+    WireFormatException e =
+        assertThrows(
+            WireFormatException.class,
+            () -> EnvelopeCodec.decode(HexFormat.of().parseHex("010c01610162" + "020a0000")));
+    assertTrue(e.getMessage().contains("snapshot 5/0"), e.getMessage());
+    InstallSnapshot wide =
+        new InstallSnapshot("a", "b", 1, new SnapshotMetadata(5, 1), 0, new byte[0], true, -1);
+    byte[] w = EnvelopeCodec.encode(wide);
+    assertEquals(1, w[w.length - 1], "the checksum -1 is the last byte, zigzag 1");
+    byte[] over = Arrays.copyOf(w, w.length + 4);
+    // replace it by the varint of zigzag(2^33) = 2^34: wider than 32 bits
+    byte[] wider = {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x40};
+    System.arraycopy(wider, 0, over, w.length - 1, wider.length);
+    assertThrows(WireFormatException.class, () -> EnvelopeCodec.decode(over));
   }
 }

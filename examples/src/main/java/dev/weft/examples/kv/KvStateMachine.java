@@ -1,11 +1,16 @@
 package dev.weft.examples.kv;
 
 import dev.weft.raft.server.StateMachine;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -254,33 +259,54 @@ public final class KvStateMachine implements StateMachine {
   @Override
   public byte[] snapshot() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(SNAPSHOT_FORMAT);
-      out.writeLong(clock);
-      out.writeInt(data.size());
-      for (Map.Entry<String, String> e : data.entrySet()) {
-        KvCodec.writeString(out, e.getKey());
-        KvCodec.writeString(out, e.getValue());
-      }
-      out.writeInt(sessions.size());
-      for (Map.Entry<Long, Session> e : sessions.entrySet()) { // in order of last use
-        out.writeLong(e.getKey());
-        out.writeLong(e.getValue().seq);
-        out.writeLong(e.getValue().lastUsed);
-        KvCodec.writeNullableBytes(out, e.getValue().result);
-      }
+    try {
+      snapshot(bytes);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return bytes.toByteArray();
   }
 
+  /**
+   * Writes the map and the client sessions (with their last results, so that a retried request is
+   * still recognised after the log is compacted), streamed.
+   */
+  @Override
+  public void snapshot(OutputStream stream) throws IOException {
+    DataOutputStream out = new DataOutputStream(new BufferedOutputStream(stream));
+    out.writeByte(SNAPSHOT_FORMAT);
+    out.writeLong(clock);
+    out.writeInt(data.size());
+    for (Map.Entry<String, String> e : data.entrySet()) {
+      KvCodec.writeString(out, e.getKey());
+      KvCodec.writeString(out, e.getValue());
+    }
+    out.writeInt(sessions.size());
+    for (Map.Entry<Long, Session> e : sessions.entrySet()) { // in order of last use
+      out.writeLong(e.getKey());
+      out.writeLong(e.getValue().seq);
+      out.writeLong(e.getValue().lastUsed);
+      KvCodec.writeNullableBytes(out, e.getValue().result);
+    }
+    out.flush(); // not closed: the stream is the caller's
+  }
+
   @Override
   public void restore(byte[] snapshot) {
+    try {
+      restore(new ByteArrayInputStream(snapshot));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not a key-value snapshot", e);
+    }
+  }
+
+  @Override
+  public void restore(InputStream stream) throws IOException {
     TreeMap<String, String> d = new TreeMap<>();
     LinkedHashMap<Long, Session> s = new LinkedHashMap<>();
     long c;
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
+    DataInputStream in = new DataInputStream(new BufferedInputStream(stream));
+    try {
       int format = in.readByte();
       if (format != SNAPSHOT_FORMAT) {
         throw new IllegalArgumentException("unknown snapshot format " + format);
@@ -295,11 +321,11 @@ public final class KvStateMachine implements StateMachine {
         long lastUsed = in.readLong();
         s.put(id, new Session(seq, KvCodec.readNullableBytes(in), lastUsed));
       }
-      if (in.available() != 0) {
-        throw new IllegalArgumentException("trailing bytes after a snapshot");
-      }
-    } catch (IOException e) {
-      throw new IllegalArgumentException("not a key-value snapshot", e);
+    } catch (EOFException e) {
+      throw new IllegalArgumentException("a key-value snapshot cut short", e);
+    }
+    if (in.read() != -1) {
+      throw new IllegalArgumentException("trailing bytes after a snapshot");
     }
     clock = c;
     data.clear();

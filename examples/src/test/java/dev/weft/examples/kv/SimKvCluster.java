@@ -3,10 +3,12 @@ package dev.weft.examples.kv;
 import dev.weft.raft.MemoryStorage;
 import dev.weft.raft.NotLeaderException;
 import dev.weft.raft.RaftConfig;
+import dev.weft.raft.RaftMessage;
 import dev.weft.raft.server.Envelope;
 import dev.weft.raft.server.ReadMode;
 import dev.weft.raft.server.Replica;
 import dev.weft.raft.server.ServerOptions;
+import dev.weft.raft.server.SnapshotPolicy;
 import dev.weft.raft.server.StateMachine;
 import dev.weft.testkit.lin.History;
 import dev.weft.testkit.lin.KeyValueModel;
@@ -65,6 +67,9 @@ public final class SimKvCluster {
   /** Virtual milliseconds per Raft tick. */
   public static final long TICK = 10;
 
+  /** Applied entries between two snapshots of a server (with a tail of 10 kept in the log). */
+  public static final long SNAPSHOT_EVERY = 40;
+
   /** Virtual milliseconds of client traffic in {@link #run}. */
   public static final long RUN = 20_000;
 
@@ -102,6 +107,7 @@ public final class SimKvCluster {
   private final Random random;
   private int starts;
   private long crashes;
+  private long snapshotsSent;
   private long partitions;
   private long registrations;
 
@@ -319,6 +325,16 @@ public final class SimKvCluster {
           public void restore(byte[] snapshot) {
             inner.restore(snapshot);
           }
+
+          @Override
+          public void snapshot(java.io.OutputStream out) throws java.io.IOException {
+            inner.snapshot(out);
+          }
+
+          @Override
+          public void restore(java.io.InputStream in) throws java.io.IOException {
+            inner.restore(in);
+          }
         };
     RaftConfig config =
         new RaftConfig(id, servers, 10, 1, sim.seed() * 31 + (starts++))
@@ -326,7 +342,11 @@ public final class SimKvCluster {
     ServerOptions options =
         ServerOptions.defaults()
             .withTickInterval(Duration.ofMillis(TICK))
-            .withProposalTimeout(Duration.ofSeconds(1));
+            .withProposalTimeout(Duration.ofSeconds(1))
+            // frequent snapshots and a short tail: a server down or cut off for a while catches
+            // up by InstallSnapshot, in small chunks
+            .withSnapshots(
+                SnapshotPolicy.every(SNAPSHOT_EVERY).withRetainedEntries(10).withChunkBytes(512));
     // the lease (ReadMode.LEASE) is timed on the simulation's virtual clock
     Replica r =
         new Replica(config, storages.get(id), checked, options, () -> sim.now() * 1_000_000L);
@@ -340,6 +360,11 @@ public final class SimKvCluster {
         return;
       }
       if (message instanceof Envelope e) {
+        if (e instanceof Envelope.Raft raft
+            && raft.message() instanceof RaftMessage.InstallSnapshot chunk
+            && chunk.done()) {
+          snapshotsSent++;
+        }
         r.receive(e);
       } else if (message instanceof ClientRequest q) {
         KvCommand c = KvCommand.decode(q.command());
@@ -630,6 +655,15 @@ public final class SimKvCluster {
    */
   public List<String> violations() {
     return violations;
+  }
+
+  /**
+   * Snapshots delivered whole to a follower by InstallSnapshot (last chunks received) so far.
+   *
+   * @return the count
+   */
+  public long snapshotsSent() {
+    return snapshotsSent;
   }
 
   /**

@@ -38,6 +38,7 @@ class SimulatedKvTest {
     int seeds = replay != null ? 1 : Integer.getInteger("weft.kv.seeds", 150);
     long ops = 0;
     long crashes = 0;
+    long snapshots = 0;
     long partitions = 0;
     long duplicates = 0;
     long registrations = 0;
@@ -60,6 +61,7 @@ class SimulatedKvTest {
           verdict.linearizable(), () -> "not linearizable" + where + ": " + verdict.describe());
       ops += c.history().operations().size();
       crashes += c.crashes();
+      snapshots += c.snapshotsSent();
       partitions += c.partitions();
       registrations += c.registrations();
       long dups = 0;
@@ -78,8 +80,17 @@ class SimulatedKvTest {
     System.out.printf(
         "SimulatedKvTest: %d seeds from %d, %d operations, %d crashes, %d partitions,"
             + " %d retried requests deduplicated, %d sessions registered, %d expired, %d held at"
-            + " the end%n",
-        seeds, first, ops, crashes, partitions, duplicates, registrations, expired, sessionsLeft);
+            + " the end, %d snapshots installed by InstallSnapshot%n",
+        seeds,
+        first,
+        ops,
+        crashes,
+        partitions,
+        duplicates,
+        registrations,
+        expired,
+        sessionsLeft,
+        snapshots);
     // the run must have exercised what it claims to check
     assertTrue(ops > 100L * seeds, "too few operations: " + ops);
     if (seeds >= 10) {
@@ -87,6 +98,7 @@ class SimulatedKvTest {
       assertTrue(duplicates > 0, "no retried request reached the deduplication table");
       assertTrue(expired > 0, "no session expired");
       assertTrue(sessionsLeft < registrations, "the session tables did not shrink");
+      assertTrue(snapshots > 0, "no server caught up by InstallSnapshot");
     }
   }
 

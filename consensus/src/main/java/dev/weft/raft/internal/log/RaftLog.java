@@ -2,6 +2,7 @@ package dev.weft.raft.internal.log;
 
 import dev.weft.raft.LogEntry;
 import dev.weft.raft.RaftStorage;
+import dev.weft.raft.SnapshotMetadata;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,12 +46,63 @@ public final class RaftLog {
   }
 
   public long firstIndex() {
-    return storage.firstIndex();
+    SnapshotMetadata s = unstable.snapshot();
+    return s != null ? s.index() + 1 : storage.firstIndex();
+  }
+
+  /**
+   * The latest snapshot: one received and not yet stored, else the storage's.
+   *
+   * @return its metadata, {@link SnapshotMetadata#EMPTY} if none
+   */
+  public SnapshotMetadata snapshotMetadata() {
+    SnapshotMetadata s = unstable.snapshot();
+    return s != null ? s : storage.snapshotMetadata();
+  }
+
+  /**
+   * Replaces the log with a snapshot received from the leader (Raft Figure 13, step 7): the log
+   * starts right after it, and everything it covers counts as committed and applied (the
+   * application restores the snapshot before it applies anything after it).
+   *
+   * @param s the snapshot's metadata, beyond the commit index
+   */
+  public void restore(SnapshotMetadata s) {
+    if (s.index() <= committed) {
+      throw new IllegalStateException(
+          "snapshot " + s.index() + " is not beyond the commit index " + committed);
+    }
+    unstable.restore(s);
+    committed = s.index();
+    applied = s.index();
+  }
+
+  /**
+   * The snapshot received but not yet stored, for the next Ready.
+   *
+   * @return its metadata, or null
+   */
+  public SnapshotMetadata pendingSnapshot() {
+    return unstable.snapshot();
+  }
+
+  /**
+   * Records that the snapshot at {@code index} is stored.
+   *
+   * @param index its index
+   */
+  public void stableSnapTo(long index) {
+    unstable.stableSnapTo(index);
   }
 
   public long lastIndex() {
     long u = unstable.lastIndex();
-    return u >= 0 ? u : Math.min(storage.lastIndex(), unstable.offset() - 1);
+    if (u >= 0) {
+      return u;
+    }
+    return unstable.snapshot() != null
+        ? unstable.offset() - 1
+        : Math.min(storage.lastIndex(), unstable.offset() - 1);
   }
 
   public long lastTerm() {

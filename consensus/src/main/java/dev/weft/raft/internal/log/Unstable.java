@@ -1,6 +1,7 @@
 package dev.weft.raft.internal.log;
 
 import dev.weft.raft.LogEntry;
+import dev.weft.raft.SnapshotMetadata;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,10 +10,14 @@ import java.util.List;
  * durable: the suffix of the log from {@link #offset()}. A {@code Ready} hands them out; {@link
  * #stableTo} drops them once the application reports them stored.
  *
- * <p>After etcd raft's {@code unstable}, without the snapshot. Not thread-safe.
+ * <p>It may also hold a snapshot received from the leader and not yet stored ({@link #snapshot()}):
+ * the log then starts right after it.
+ *
+ * <p>After etcd raft's {@code unstable}. Not thread-safe.
  */
 public final class Unstable {
   private long offset;
+  private SnapshotMetadata snapshot;
   private final ArrayList<LogEntry> entries = new ArrayList<>();
 
   /**
@@ -52,6 +57,9 @@ public final class Unstable {
    * @return its term, or -1 if {@code index} is not unstable
    */
   public long term(long index) {
+    if (snapshot != null && index == snapshot.index()) {
+      return snapshot.term();
+    }
     if (index < offset || index > offset + entries.size() - 1) {
       return -1;
     }
@@ -102,5 +110,37 @@ public final class Unstable {
       entries.subList((int) (first - offset), entries.size()).clear();
     }
     entries.addAll(newEntries);
+  }
+
+  /**
+   * The snapshot received and not yet stored, if any.
+   *
+   * @return its metadata, or null
+   */
+  public SnapshotMetadata snapshot() {
+    return snapshot;
+  }
+
+  /**
+   * Replaces everything with a snapshot to be stored: the suffix becomes empty and starts right
+   * after it.
+   *
+   * @param s the snapshot's metadata
+   */
+  public void restore(SnapshotMetadata s) {
+    snapshot = s;
+    offset = s.index() + 1;
+    entries.clear();
+  }
+
+  /**
+   * The snapshot at {@code index} is stored: forget it.
+   *
+   * @param index the stored snapshot's index
+   */
+  public void stableSnapTo(long index) {
+    if (snapshot != null && snapshot.index() == index) {
+      snapshot = null;
+    }
   }
 }

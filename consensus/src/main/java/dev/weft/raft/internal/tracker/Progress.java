@@ -9,7 +9,10 @@ package dev.weft.raft.internal.tracker;
  * <p>In {@link State#PROBE} the leader does not know where the follower's log matches its own: it
  * sends one AppendEntries at a time and waits for the answer (or a heartbeat answer) before the
  * next. In {@link State#REPLICATE} it streams: {@code next} advances optimistically with every
- * message sent, bounded by the {@link Inflights} window; a rejection drops back to probing.
+ * message sent, bounded by the {@link Inflights} window; a rejection drops back to probing. In
+ * {@link State#SNAPSHOT} the follower needs entries the leader has compacted: the leader sends it
+ * the snapshot and nothing else until the follower acknowledges an index from which the log can go
+ * on, or the transfer stalls (no answer to it within an election timeout) and it probes again.
  *
  * <p>Not thread-safe.
  */
@@ -19,7 +22,9 @@ public final class Progress {
     /** One message at a time, until the leader learns where the logs match. */
     PROBE,
     /** Streaming, within the in-flight window. */
-    REPLICATE
+    REPLICATE,
+    /** Sending the snapshot at {@link #pendingSnapshot()}; no entries until it is installed. */
+    SNAPSHOT
   }
 
   private long match;
@@ -27,6 +32,8 @@ public final class Progress {
   private State state = State.PROBE;
   private boolean probeSent;
   private boolean recentActive;
+  private long pendingSnapshot;
+  private boolean snapshotActive;
   private final Inflights inflights;
 
   /**
@@ -77,12 +84,56 @@ public final class Progress {
    * @return true if paused
    */
   public boolean isPaused() {
-    return state == State.PROBE ? probeSent : inflights.full();
+    return switch (state) {
+      case PROBE -> probeSent;
+      case REPLICATE -> inflights.full();
+      case SNAPSHOT -> true;
+    };
+  }
+
+  /**
+   * The index of the snapshot being sent, in {@link State#SNAPSHOT}.
+   *
+   * @return the index, 0 in other states
+   */
+  public long pendingSnapshot() {
+    return pendingSnapshot;
+  }
+
+  /**
+   * Switches to sending the snapshot at {@code index}.
+   *
+   * @param index the snapshot's last index
+   */
+  public void becomeSnapshot(long index) {
+    state = State.SNAPSHOT;
+    pendingSnapshot = index;
+    snapshotActive = true;
+    probeSent = false;
+    inflights.reset();
+  }
+
+  /** The follower answered a chunk of the snapshot: the transfer is alive. */
+  public void snapshotProgressed() {
+    snapshotActive = true;
+  }
+
+  /**
+   * Called once per election timeout: tells whether the transfer made no progress since the last
+   * call, and starts a new period.
+   *
+   * @return true if the follower answered no chunk since the last call
+   */
+  public boolean snapshotStalled() {
+    boolean stalled = !snapshotActive;
+    snapshotActive = false;
+    return stalled;
   }
 
   /** Switches to probing from {@code match + 1}, forgetting what was in flight. */
   public void becomeProbe() {
     state = State.PROBE;
+    pendingSnapshot = 0;
     probeSent = false;
     next = match + 1;
     inflights.reset();
@@ -91,6 +142,7 @@ public final class Progress {
   /** Switches to streaming from {@code match + 1}. */
   public void becomeReplicate() {
     state = State.REPLICATE;
+    pendingSnapshot = 0;
     probeSent = false;
     next = match + 1;
     inflights.reset();
@@ -141,6 +193,9 @@ public final class Progress {
    *     streaming, a fresh rejection switches back to {@link State#PROBE}
    */
   public boolean maybeDecrTo(long rejected, long matchHint) {
+    if (state == State.SNAPSHOT) {
+      return false; // no AppendEntries was sent since the snapshot: the rejection is old
+    }
     if (state == State.REPLICATE) {
       if (rejected <= match) {
         return false;
@@ -168,6 +223,13 @@ public final class Progress {
 
   @Override
   public String toString() {
-    return "Progress[" + state + " match=" + match + " next=" + next + "]";
+    return "Progress["
+        + state
+        + " match="
+        + match
+        + " next="
+        + next
+        + (state == State.SNAPSHOT ? " snapshot=" + pendingSnapshot : "")
+        + "]";
   }
 }

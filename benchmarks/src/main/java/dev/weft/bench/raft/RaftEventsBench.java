@@ -1,0 +1,95 @@
+package dev.weft.bench.raft;
+
+import dev.weft.bench.FlightRecording;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What weft's Flight Recorder events cost a Raft cluster: {@link RaftClusterBench}'s load (three
+ * {@code RaftServer}s in one process, memory storage, 8 clients with 64 commands of 64 bytes in
+ * flight each) with no recording, a recording with weft's events disabled, and one with them
+ * enabled ({@link FlightRecording}); read the ratios within one run.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms8g", "-Xmx8g"})
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class RaftEventsBench {
+  static final int WINDOW = 64;
+
+  /** The recording: none, weft-off or weft-on. */
+  @Param({"none", "weft-off", "weft-on"})
+  public String recording;
+
+  private FlightRecording jfr;
+  private Cluster cluster;
+
+  /** A client thread's command and window of futures. */
+  @State(Scope.Thread)
+  public static class Client {
+    final byte[] command = new byte[64];
+    final CompletableFuture<?>[] window = new CompletableFuture<?>[WINDOW];
+
+    /** Fills the command with random bytes. */
+    @Setup
+    public void setUp() {
+      new Random(42).nextBytes(command);
+    }
+  }
+
+  /**
+   * Starts the recording, then the cluster, and waits for a leader.
+   *
+   * @throws Exception if either cannot start
+   */
+  @Setup(Level.Trial)
+  public void setUp() throws Exception {
+    jfr = FlightRecording.start(recording);
+    cluster = Cluster.create("weft", false);
+  }
+
+  /** Stops the cluster and the recording. */
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    cluster.close();
+    jfr.close();
+  }
+
+  /**
+   * Submits a window of commands and waits for all of them.
+   *
+   * @param client the thread's state
+   */
+  @Benchmark
+  @Threads(8)
+  @OperationsPerInvocation(WINDOW)
+  public void commands(Client client) {
+    CompletableFuture<?>[] w = client.window;
+    for (int i = 0; i < WINDOW; i++) {
+      w[i] = cluster.submit(client.command);
+    }
+    for (int i = 0; i < WINDOW; i++) {
+      w[i].join();
+    }
+  }
+}
