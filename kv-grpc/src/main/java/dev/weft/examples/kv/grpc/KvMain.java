@@ -25,21 +25,24 @@ import java.util.concurrent.TimeoutException;
  *
  * <pre>
  * weft-kv server --id a --peers a=127.0.0.1:7001,b=127.0.0.1:7002,c=127.0.0.1:7003 --data DIR
- *                (--plaintext | --cert CRT --key KEY --ca CA) [--listen HOST:PORT]
+ *                (--plaintext | --cert CRT --key KEY --ca CA) [--listen HOST:PORT] [--watch-stdin]
  * weft-kv client --peers LIST (--plaintext | --cert CRT --key KEY --ca CA)
  *                (put KEY VALUE | append KEY VALUE | get KEY | delete KEY
  *                 | cas KEY EXPECTED NEW | cas KEY --absent NEW | status)
  * </pre>
  *
- * Exit status: 0 done, 1 bad usage, 2 no answer within the deadline (a write may or may not have
+ * {@code --watch-stdin} stops the server when its standard input closes: a supervisor (or a test)
+ * that dies takes its servers with it.
+ *
+ * <p>Exit status: 0 done, 1 bad usage, 2 no answer within the deadline (a write may or may not have
  * taken effect), 3 refused by the map (an expired session).
  */
 public final class KvMain {
-  private static final Set<String> FLAGS = Set.of("--plaintext", "--absent");
+  private static final Set<String> FLAGS = Set.of("--plaintext", "--absent", "--watch-stdin");
   private static final String USAGE =
       """
       usage:
-        weft-kv server --id ID --peers ID=HOST:PORT,... --data DIR (--plaintext | --cert CRT --key KEY --ca CA) [--listen HOST:PORT]
+        weft-kv server --id ID --peers ID=HOST:PORT,... --data DIR (--plaintext | --cert CRT --key KEY --ca CA) [--listen HOST:PORT] [--watch-stdin]
         weft-kv client --peers ID=HOST:PORT,... (--plaintext | --cert CRT --key KEY --ca CA) COMMAND
       commands: put KEY VALUE | append KEY VALUE | get KEY | delete KEY | cas KEY EXPECTED NEW | cas KEY --absent NEW | status""";
 
@@ -128,7 +131,16 @@ public final class KvMain {
       throws InterruptedException {
     noneBut(
         options,
-        Set.of("--id", "--peers", "--data", "--listen", "--plaintext", "--cert", "--key", "--ca"));
+        Set.of(
+            "--id",
+            "--peers",
+            "--data",
+            "--listen",
+            "--plaintext",
+            "--cert",
+            "--key",
+            "--ca",
+            "--watch-stdin"));
     if (!words.isEmpty()) {
       throw new IllegalArgumentException("unexpected " + words);
     }
@@ -148,6 +160,22 @@ public final class KvMain {
                   node.close();
                   stopped.countDown();
                 }));
+    if (options.containsKey("--watch-stdin")) {
+      Thread.ofPlatform()
+          .daemon()
+          .name("watch-stdin")
+          .start(
+              () -> {
+                try {
+                  while (System.in.read() >= 0) {
+                    // nothing to read: the parent only holds the pipe open
+                  }
+                } catch (java.io.IOException e) {
+                  // closed as well
+                }
+                System.exit(0); // runs the shutdown hook, which closes the node
+              });
+    }
     out.printf(
         "node %s listening on %s, %s, data in %s%n",
         id,
