@@ -15,10 +15,23 @@ interface Cluster extends AutoCloseable {
   @Override
   void close();
 
+  /** Deletes a directory tree, best effort (a benchmark's temporary storage). */
+  static void deleteTree(java.nio.file.Path dir) {
+    try (var paths = java.nio.file.Files.walk(dir)) {
+      for (java.nio.file.Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        java.nio.file.Files.deleteIfExists(p);
+      }
+    } catch (java.io.IOException e) {
+      System.err.println("could not delete " + dir + ": " + e);
+    }
+  }
+
   static Cluster create(String impl) throws Exception {
     return switch (impl) {
       case "weft" -> new WeftCluster();
       case "microraft" -> new MicroRaftCluster();
+      case "weft-grpc" -> new WeftGrpcCluster();
+      case "ratis" -> new RatisCluster();
       default -> throw new IllegalArgumentException("unknown implementation " + impl);
     };
   }
