@@ -291,6 +291,19 @@ public final class GrpcTransport implements Transport {
   }
 
   /**
+   * The size of the frame this transport sends for an envelope: its protobuf encoding, to which
+   * gRPC adds a 5-byte message prefix and HTTP/2 a 9-byte header per DATA frame. For sizing {@link
+   * Builder#maxMessageSize} and Raft's {@code maxSizePerMessage}, and for measuring the wire form.
+   *
+   * @param envelope the envelope
+   * @return its encoded size in bytes
+   * @throws NullPointerException if {@code envelope} is null
+   */
+  public static int encodedSize(Envelope envelope) {
+    return EnvelopeCodec.encode(Objects.requireNonNull(envelope, "envelope")).getSerializedSize();
+  }
+
+  /**
    * Refusals of one kind so far, on either end of this node's streams.
    *
    * @param reason the kind
