@@ -87,8 +87,10 @@ final class TestCluster implements AutoCloseable {
   }
 
   static ServerOptions fast() {
+    // 10 ms ticks: an election timeout of 100 to 200 ms, long enough that a loaded 2-core machine
+    // (a full build runs beside these tests) does not depose a healthy leader mid-test.
     return ServerOptions.defaults()
-        .withTickInterval(Duration.ofMillis(5))
+        .withTickInterval(Duration.ofMillis(10))
         .withProposalTimeout(Duration.ofSeconds(5));
   }
 
