@@ -1,10 +1,8 @@
 package dev.weft.bench.raft;
 
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -73,33 +71,9 @@ public class RaftLatencyBench {
   }
 
   private double closedLoop(int seconds) throws InterruptedException {
-    int threads = 8;
-    int window = RaftClusterBench.WINDOW;
-    AtomicLong done = new AtomicLong();
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     long start = System.nanoTime();
-    Thread[] clients = new Thread[threads];
-    for (int t = 0; t < threads; t++) {
-      clients[t] =
-          Thread.ofPlatform()
-              .start(
-                  () -> {
-                    CompletableFuture<?>[] w = new CompletableFuture<?>[window];
-                    while (System.nanoTime() - end < 0) {
-                      for (int i = 0; i < window; i++) {
-                        w[i] = cluster.submit(command);
-                      }
-                      for (int i = 0; i < window; i++) {
-                        w[i].join();
-                      }
-                      done.addAndGet(window);
-                    }
-                  });
-    }
-    for (Thread c : clients) {
-      c.join();
-    }
-    return done.get() / ((System.nanoTime() - start) / 1e9);
+    long done = Cluster.closedLoop(cluster, command, 8, RaftClusterBench.WINDOW, seconds);
+    return done / ((System.nanoTime() - start) / 1e9);
   }
 
   private void generate(double rate) {

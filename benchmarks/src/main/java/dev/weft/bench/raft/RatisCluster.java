@@ -58,18 +58,37 @@ final class RatisCluster implements Cluster {
   private final ClientId client = ClientId.randomId();
   private final AtomicLong callIds = new AtomicLong();
   private final RaftServer leader;
+  private final List<CountingProxy> proxies = new ArrayList<>();
 
   RatisCluster() throws IOException, InterruptedException {
+    this(false);
+  }
+
+  /**
+   * @param proxied whether peers reach each server through a {@link CountingProxy} (for {@link
+   *     WireBytes})
+   */
+  RatisCluster(boolean proxied) throws IOException, InterruptedException {
     dir = Files.createTempDirectory("ratis-bench");
     List<RaftPeer> peers = new ArrayList<>();
+    List<Integer> ports = new ArrayList<>();
     for (String id : List.of("a", "b", "c")) {
-      peers.add(RaftPeer.newBuilder().setId(id).setAddress("127.0.0.1:" + freePort()).build());
+      int port = freePort();
+      ports.add(port);
+      int reach = port;
+      if (proxied) {
+        CountingProxy p = new CountingProxy(new java.net.InetSocketAddress("127.0.0.1", port));
+        proxies.add(p);
+        reach = p.port();
+      }
+      peers.add(RaftPeer.newBuilder().setId(id).setAddress("127.0.0.1:" + reach).build());
     }
     group = RaftGroup.valueOf(RaftGroupId.valueOf(UUID.randomUUID()), peers);
-    for (RaftPeer peer : peers) {
+    for (int i = 0; i < peers.size(); i++) {
+      RaftPeer peer = peers.get(i);
       RaftProperties p = new RaftProperties();
       RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
-      GrpcConfigKeys.Server.setPort(p, Integer.parseInt(peer.getAddress().split(":")[1]));
+      GrpcConfigKeys.Server.setPort(p, ports.get(i)); // peers may dial a proxy in front of it
       RaftServerConfigKeys.setStorageDir(p, List.of(dir.resolve(peer.getId().toString()).toFile()));
       RaftServerConfigKeys.Log.setUnsafeFlushEnabled(p, false); // acknowledge after the sync
       RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("64MB"));
@@ -141,6 +160,11 @@ final class RatisCluster implements Cluster {
     }
   }
 
+  /** Bytes the proxies have moved (0 unless proxied). */
+  long wireBytes() {
+    return proxies.stream().mapToLong(CountingProxy::bytes).sum();
+  }
+
   @Override
   public void close() {
     for (RaftServer s : servers) {
@@ -148,6 +172,13 @@ final class RatisCluster implements Cluster {
         s.close();
       } catch (IOException e) {
         System.err.println("closing Ratis server " + s.getId() + ": " + e);
+      }
+    }
+    for (CountingProxy p : proxies) {
+      try {
+        p.close();
+      } catch (IOException e) {
+        System.err.println("closing a proxy: " + e);
       }
     }
     Cluster.deleteTree(dir);

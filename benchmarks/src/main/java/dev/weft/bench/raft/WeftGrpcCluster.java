@@ -26,8 +26,17 @@ final class WeftGrpcCluster implements Cluster {
   private final List<RaftServer> servers = new ArrayList<>();
   private final List<FileStorage> storages = new ArrayList<>();
   private final RaftServer leader;
+  private final List<CountingProxy> proxies = new ArrayList<>();
 
   WeftGrpcCluster() throws IOException, InterruptedException {
+    this(false);
+  }
+
+  /**
+   * @param proxied whether peers reach each node through a {@link CountingProxy} (for {@link
+   *     WireBytes})
+   */
+  WeftGrpcCluster(boolean proxied) throws IOException, InterruptedException {
     dir = Files.createTempDirectory("weft-grpc-bench");
     List<String> ids = List.of("a", "b", "c");
     Map<String, GrpcTransport> transports = new LinkedHashMap<>();
@@ -40,10 +49,20 @@ final class WeftGrpcCluster implements Cluster {
       }
       transports.put(id, b.build());
     }
+    Map<String, java.net.InetSocketAddress> reach = new LinkedHashMap<>();
+    for (GrpcTransport o : transports.values()) {
+      if (proxied) {
+        CountingProxy p = new CountingProxy(o.address());
+        proxies.add(p);
+        reach.put(o.id(), new java.net.InetSocketAddress("127.0.0.1", p.port()));
+      } else {
+        reach.put(o.id(), o.address());
+      }
+    }
     for (GrpcTransport t : transports.values()) {
       for (GrpcTransport o : transports.values()) {
         if (t != o) {
-          t.setPeerAddress(o.id(), o.address());
+          t.setPeerAddress(o.id(), reach.get(o.id()));
         }
       }
     }
@@ -69,10 +88,22 @@ final class WeftGrpcCluster implements Cluster {
     return leader.submit(command);
   }
 
+  /** Bytes the proxies have moved (0 unless proxied). */
+  long wireBytes() {
+    return proxies.stream().mapToLong(CountingProxy::bytes).sum();
+  }
+
   @Override
   public void close() {
     for (RaftServer s : servers) {
       s.close();
+    }
+    for (CountingProxy p : proxies) {
+      try {
+        p.close();
+      } catch (IOException e) {
+        System.err.println("closing a proxy: " + e);
+      }
     }
     for (FileStorage s : storages) {
       s.close();
