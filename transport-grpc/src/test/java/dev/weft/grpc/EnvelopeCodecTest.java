@@ -3,6 +3,7 @@ package dev.weft.grpc;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -156,18 +157,25 @@ class EnvelopeCodecTest {
   }
 
   @Test
-  void entryDataIsCopiedNotShared() throws Exception {
+  void aDecodedEntryOwnsItsData() throws Exception {
+    // LogEntry holds the array it is given and no one changes it afterwards (its ownership rule),
+    // so encoding wraps it without a copy; the receiving side must get an array of its own,
+    // shared with neither the sender's entry nor the frame.
     byte[] data = bytes("abc");
     Envelope e =
         new Envelope.Raft(
             new RaftMessage.AppendEntries("a", "b", 1, 0, 0, List.of(new LogEntry(1, 1, data)), 0));
     Wire.Frame frame = EnvelopeCodec.encode(e);
-    data[0] = 'z';
     RaftMessage.AppendEntries back =
         assertInstanceOf(
             RaftMessage.AppendEntries.class,
             ((Envelope.Raft) EnvelopeCodec.decode(frame)).message());
-    assertArrayEquals(bytes("abc"), back.entries().get(0).data());
+    byte[] decoded = back.entries().get(0).data();
+    assertArrayEquals(bytes("abc"), decoded);
+    assertNotSame(data, decoded);
+    decoded[0] = 'z';
+    assertArrayEquals(
+        bytes("abc"), frame.getAppendEntries().getEntries(0).getData().toByteArray(), "the frame");
   }
 
   @Test

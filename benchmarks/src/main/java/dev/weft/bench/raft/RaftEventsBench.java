@@ -65,7 +65,7 @@ public class RaftEventsBench {
   @Setup(Level.Trial)
   public void setUp() throws Exception {
     jfr = FlightRecording.start(recording);
-    cluster = Cluster.create("weft");
+    cluster = Cluster.create("weft", false);
   }
 
   /** Stops the cluster and the recording. */
