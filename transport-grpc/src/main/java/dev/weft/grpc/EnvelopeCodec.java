@@ -104,7 +104,8 @@ final class EnvelopeCodec {
                         case COMMAND -> Wire.Entry.Kind.COMMAND;
                         case MEMBERSHIP -> Wire.Entry.Kind.MEMBERSHIP;
                       })
-                  // data() returns a copy that nothing else holds: wrap it without copying again
+                  // data() is the entry's own array, which no one changes (LogEntry's ownership
+                  // rule): wrap it without copying
                   .setData(UnsafeByteOperations.unsafeWrap(e.data())));
         }
         f.setAppendEntries(b);

@@ -4,15 +4,18 @@ import dev.weft.grpc.internal.proto.Wire;
 import dev.weft.raft.server.Envelope;
 import dev.weft.raft.server.Transport;
 import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -168,7 +171,7 @@ public final class GrpcTransport implements Transport {
     }
     this.links = Collections.unmodifiableMap(l);
     this.service = new PeerService(id, peers, options, counters);
-    Server s =
+    NettyServerBuilder sb =
         NettyServerBuilder.forAddress(b.listen, options.security().serverCredentials())
             .directExecutor() // handlers only check and queue; they never block
             // twice the maximum: the service refuses what lies between with a status of its own
@@ -176,8 +179,11 @@ public final class GrpcTransport implements Transport {
             .permitKeepAliveTime(options.keepAlive().dividedBy(2).toNanos(), TimeUnit.NANOSECONDS)
             .permitKeepAliveWithoutCalls(true)
             .addService(service.definition())
-            .addStreamTracerFactory(service.tracer())
-            .build();
+            .addStreamTracerFactory(service.tracer());
+    for (ServerServiceDefinition extra : b.services) {
+      sb.addService(extra);
+    }
+    Server s = sb.build();
     try {
       s.start();
     } catch (IOException e) {
@@ -285,6 +291,19 @@ public final class GrpcTransport implements Transport {
   }
 
   /**
+   * The size of the frame this transport sends for an envelope: its protobuf encoding, to which
+   * gRPC adds a 5-byte message prefix and HTTP/2 a 9-byte header per DATA frame. For sizing {@link
+   * Builder#maxMessageSize} and Raft's {@code maxSizePerMessage}, and for measuring the wire form.
+   *
+   * @param envelope the envelope
+   * @return its encoded size in bytes
+   * @throws NullPointerException if {@code envelope} is null
+   */
+  public static int encodedSize(Envelope envelope) {
+    return EnvelopeCodec.encode(Objects.requireNonNull(envelope, "envelope")).getSerializedSize();
+  }
+
+  /**
    * Refusals of one kind so far, on either end of this node's streams.
    *
    * @param reason the kind
@@ -359,6 +378,7 @@ public final class GrpcTransport implements Transport {
     private Backoff backoff = Backoff.DEFAULT;
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration keepAlive = Duration.ofSeconds(10);
+    private final List<ServerServiceDefinition> services = new ArrayList<>();
 
     private Builder(String id, Security security) {
       this.id = Objects.requireNonNull(id, "id");
@@ -470,6 +490,23 @@ public final class GrpcTransport implements Transport {
      */
     public Builder keepAlive(Duration interval) {
       this.keepAlive = positive(interval, "keepAlive");
+      return this;
+    }
+
+    /**
+     * Serves another gRPC service on the transport's port, with the transport's security: under
+     * mutual TLS its clients need certificates signed by an authority in the node's trust bundle
+     * (any name), and they dial the node with its id as the authority. The transport's admission
+     * checks (configured ids, frame checks) apply to its own stream only; the service checks its
+     * own input. A node's client-facing service (a key-value API, say) can so share the node's
+     * address. Inbound messages are limited to twice {@link #maxMessageSize}.
+     *
+     * @param definition the service, with its interceptors
+     * @return this builder
+     * @throws NullPointerException if {@code definition} is null
+     */
+    public Builder service(ServerServiceDefinition definition) {
+      services.add(Objects.requireNonNull(definition, "definition"));
       return this;
     }
 

@@ -3,6 +3,7 @@ package dev.weft.bench.raft;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -18,6 +19,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 /**
  * Throughput of a three-node Raft group in one process with memory storage: commands of {@value
@@ -45,7 +48,10 @@ public class RaftClusterBench {
   /** Commands each client thread keeps in flight. */
   static final int WINDOW = 64;
 
-  /** Which Raft implementation and flow control (see {@link Cluster#create}). */
+  /**
+   * Which Raft implementation and flow control (see {@link Cluster#create}); also {@code weft-grpc}
+   * and {@code ratis}, three nodes over gRPC on loopback, durable, with {@code -p impl=...}.
+   */
   @Param({"weft", "weft-microraft-flow", "microraft"})
   public String impl;
 
@@ -54,6 +60,13 @@ public class RaftClusterBench {
   public boolean weftSnapshots;
 
   private Cluster cluster;
+  private FsyncCounter fsyncs;
+  private final LongAdder commands = new LongAdder();
+  private long measuredNanos;
+  private long measuredCommands;
+  private long fsyncBase = -1;
+  private long iterationStart;
+  private long commandsAtStart;
 
   /** A client thread's window of futures and its command numbers. */
   @State(Scope.Thread)
@@ -71,11 +84,58 @@ public class RaftClusterBench {
   public void setUp() throws Exception {
     cluster = Cluster.create(impl, weftSnapshots);
     System.out.printf("%n[%s] %s%n", impl, cluster.settings());
+    fsyncs = new FsyncCounter();
   }
 
-  /** Stops the cluster. */
+  /**
+   * Before the first measured iteration, lets the flight recorder deliver the warm-up's events (it
+   * flushes once a second) and takes the fsync count from there.
+   *
+   * @param params which iteration this is
+   * @throws InterruptedException if interrupted while waiting
+   */
+  @Setup(Level.Iteration)
+  public void startIteration(IterationParams params) throws InterruptedException {
+    if (params.getType() == IterationType.MEASUREMENT && fsyncBase < 0) {
+      Thread.sleep(1500);
+      fsyncBase = fsyncs.count();
+    }
+    iterationStart = System.nanoTime();
+    commandsAtStart = commands.sum();
+  }
+
+  /**
+   * Adds a measured iteration's time and commands to the totals for the fsync report.
+   *
+   * @param params which iteration this is
+   */
+  @TearDown(Level.Iteration)
+  public void endIteration(IterationParams params) {
+    if (params.getType() == IterationType.MEASUREMENT) {
+      measuredNanos += System.nanoTime() - iterationStart;
+      measuredCommands += commands.sum() - commandsAtStart;
+    }
+  }
+
+  /**
+   * Prints fsyncs per second over the measured iterations (every {@code FileChannel.force} in the
+   * JVM, counted by the flight recorder; 0 for the in-memory clusters), then stops the cluster.
+   *
+   * @throws InterruptedException if interrupted while the recorder's last events arrive
+   */
   @TearDown(Level.Trial)
-  public void tearDown() {
+  public void tearDown() throws InterruptedException {
+    Thread.sleep(1500); // the recorder's last flush; the idle cluster forces nothing meanwhile
+    long forced = fsyncs.count() - Math.max(0, fsyncBase);
+    double seconds = measuredNanos / 1e9;
+    System.out.printf(
+        "%n[%s] measured %.1f s: %.0f commands/s, %.0f fsyncs/s, %.1f commands per fsync%n",
+        impl,
+        seconds,
+        measuredCommands / seconds,
+        forced / seconds,
+        forced == 0 ? 0.0 : (double) measuredCommands / forced);
+    fsyncs.close();
     cluster.close();
   }
 
@@ -95,5 +155,6 @@ public class RaftClusterBench {
     for (int i = 0; i < WINDOW; i++) {
       w[i].join();
     }
+    commands.add(WINDOW);
   }
 }

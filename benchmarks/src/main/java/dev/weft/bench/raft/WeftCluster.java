@@ -114,7 +114,7 @@ final class WeftCluster implements Cluster {
               network.endpoint(id),
               options));
     }
-    leader = awaitLeader();
+    leader = awaitLeader(servers);
   }
 
   @Override
@@ -123,7 +123,7 @@ final class WeftCluster implements Cluster {
   }
 
   /** Waits until every server names the same leader, and that leader has committed a command. */
-  private RaftServer awaitLeader() throws InterruptedException {
+  static RaftServer awaitLeader(List<RaftServer> servers) throws InterruptedException {
     for (int i = 0; i < 2000; i++) {
       for (RaftServer s : servers) {
         if (s.status().role() == Role.LEADER

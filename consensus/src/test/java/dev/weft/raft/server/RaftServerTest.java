@@ -293,8 +293,9 @@ class RaftServerTest {
       c.startAll();
       RaftServer leader = c.awaitLeader(WAIT);
       RaftServer follower = c.follower(leader);
-      CompletableFuture<byte[]> forwarded = follower.submit(bytes("stuck"));
+      // read before submitting: the forward may be appended before submit returns here
       long lastIndex = leader.status().lastIndex();
+      CompletableFuture<byte[]> forwarded = follower.submit(bytes("stuck"));
       long end = System.nanoTime() + WAIT.toNanos();
       while (leader.status().lastIndex() == lastIndex && System.nanoTime() - end < 0) {
         Thread.sleep(5);
