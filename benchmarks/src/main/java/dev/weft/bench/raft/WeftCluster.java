@@ -6,6 +6,7 @@ import dev.weft.raft.Role;
 import dev.weft.raft.server.InProcessNetwork;
 import dev.weft.raft.server.RaftServer;
 import dev.weft.raft.server.ServerOptions;
+import dev.weft.raft.server.SnapshotPolicy;
 import dev.weft.raft.server.StateMachine;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,14 +73,11 @@ final class WeftCluster implements Cluster {
 
   private WeftCluster(Flow flow, boolean snapshots, Supplier<StateMachine> machines)
       throws InterruptedException {
-    if (snapshots) {
-      // The driver's snapshotting is being added (branch snap); once RaftServer can snapshot and
-      // truncate its log every SNAPSHOT_EVERY entries, switch it on here through ServerOptions.
-      throw new UnsupportedOperationException(
-          "weft's driver cannot snapshot yet: run with -p weftSnapshots=false");
-    }
     List<String> ids = List.of("a", "b", "c");
     ServerOptions options = ServerOptions.defaults().withTickInterval(Duration.ofMillis(10));
+    if (snapshots) {
+      options = options.withSnapshots(SnapshotPolicy.every(SNAPSHOT_EVERY));
+    }
     RaftConfig template = new RaftConfig("a", ids, 100, 10, 0);
     if (flow == Flow.MICRORAFT) {
       template =
@@ -100,7 +98,11 @@ final class WeftCluster implements Cluster {
             template.maxInflightBytes(),
             options.maxBatch(),
             options.proposalQueueCapacity(),
-            "MemoryStorage keeps every entry (no snapshots)");
+            snapshots
+                ? String.format(
+                    "MemoryStorage, snapshot and truncate every %,d committed entries",
+                    SNAPSHOT_EVERY)
+                : "MemoryStorage keeps every entry (no snapshots)");
     for (String id : ids) {
       servers.add(
           RaftServer.start(
