@@ -9,6 +9,7 @@ import dev.weft.raft.RaftConfig;
 import dev.weft.raft.Role;
 import dev.weft.raft.server.RaftServer;
 import dev.weft.raft.server.ServerOptions;
+import dev.weft.raft.server.SnapshotPolicy;
 import dev.weft.raft.server.StateMachine;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -42,9 +43,11 @@ class GrpcRaftClusterTest {
   private final Map<String, RaftServer> servers = new LinkedHashMap<>();
   private final Map<String, Log> logs = new LinkedHashMap<>();
 
-  /** Records what it applies; answers with the index. */
+  /** Records what it applies; answers with the index; its snapshot is the list, one per line. */
   static final class Log implements StateMachine {
     private final List<String> applied = new ArrayList<>();
+    volatile long restoredFrom;
+    volatile long restoredBytes;
 
     @Override
     public synchronized byte[] apply(long index, byte[] command) {
@@ -57,13 +60,18 @@ class GrpcRaftClusterTest {
     }
 
     @Override
-    public byte[] snapshot() {
-      throw new UnsupportedOperationException("not needed here");
+    public synchronized byte[] snapshot() {
+      return String.join("\n", applied).getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
-    public void restore(byte[] snapshot) {
-      throw new UnsupportedOperationException("not needed here");
+    public synchronized void restore(byte[] snapshot) {
+      applied.clear();
+      if (snapshot.length > 0) {
+        applied.addAll(List.of(new String(snapshot, StandardCharsets.UTF_8).split("\n")));
+      }
+      restoredFrom = applied.size();
+      restoredBytes = snapshot.length;
     }
   }
 
@@ -76,39 +84,15 @@ class GrpcRaftClusterTest {
   @Test
   void threeServersOverMutualTlsElectALeaderAndCommit() throws Exception {
     TestCertificates ca = new TestCertificates(dir, "ca");
-    InetSocketAddress unknown = new InetSocketAddress(InetAddress.getLoopbackAddress(), 1);
     for (String id : IDS) {
-      GrpcTransport.Builder b = GrpcTransport.builder(id, ca.node(id));
-      for (String peer : IDS) {
-        if (!peer.equals(id)) {
-          b.peer(peer, unknown); // the ports are known only once every node has bound its own
-        }
-      }
-      transports.put(
-          id, b.backoff(new Backoff(Duration.ofMillis(10), Duration.ofMillis(200), 2)).build());
-    }
-    for (GrpcTransport t : transports.values()) {
-      for (GrpcTransport other : transports.values()) {
-        if (t != other) {
-          t.setPeerAddress(other.id(), other.address());
-        }
-      }
+      bind(ca, id);
     }
     ServerOptions options =
         ServerOptions.defaults()
             .withTickInterval(Duration.ofMillis(10))
             .withProposalTimeout(Duration.ofSeconds(5));
     for (String id : IDS) {
-      Log log = new Log();
-      logs.put(id, log);
-      servers.put(
-          id,
-          RaftServer.start(
-              new RaftConfig(id, IDS, 10, 1, 7),
-              new MemoryStorage(),
-              log,
-              transports.get(id),
-              options));
+      start(id, new MemoryStorage(), options);
     }
 
     RaftServer leader = awaitLeader(servers.values());
@@ -142,6 +126,86 @@ class GrpcRaftClusterTest {
       Await.until(
           WAIT, () -> log.applied().contains("after " + gone), () -> id + ": " + log.applied());
     }
+  }
+
+  /**
+   * A follower that was down while the leader compacted its log past the follower's last entry
+   * catches up by InstallSnapshot over gRPC: a state of about 300 KiB, in 64 KiB chunks, under
+   * mutual TLS.
+   */
+  @Test
+  void aFollowerBehindTheLeadersSnapshotCatchesUpByInstallSnapshot() throws Exception {
+    TestCertificates ca = new TestCertificates(dir, "ca");
+    for (String id : IDS) {
+      bind(ca, id);
+    }
+    ServerOptions options =
+        ServerOptions.defaults()
+            .withTickInterval(Duration.ofMillis(10))
+            .withProposalTimeout(Duration.ofSeconds(5))
+            .withSnapshots(SnapshotPolicy.every(100).withRetainedEntries(0));
+    Map<String, MemoryStorage> disks = new LinkedHashMap<>();
+    for (String id : IDS) {
+      disks.put(id, new MemoryStorage());
+      start(id, disks.get(id), options);
+    }
+    RaftServer leader = awaitLeader(servers.values());
+    String behind = IDS.stream().filter(id -> !id.equals(leader.id())).findFirst().orElseThrow();
+    servers.remove(behind).close(); // its transport too
+    transports.remove(behind);
+
+    List<String> commands = new ArrayList<>();
+    String padding = "x".repeat(1000);
+    for (int i = 0; i < 300; i++) {
+      String command = i + " " + padding;
+      commands.add(command);
+      submit(leader, command);
+    }
+    Log before = logs.get(behind);
+    assertTrue(
+        before.applied().size() < 100, "applied before it stopped: " + before.applied().size());
+
+    bind(ca, behind); // a new port: the others learn it, as after a restart elsewhere
+    start(behind, disks.get(behind), options);
+    Log after = logs.get(behind);
+    Await.until(
+        WAIT,
+        () -> after.applied().equals(commands),
+        () -> behind + " applied " + after.applied().size() + " of " + commands.size());
+    assertTrue(after.restoredFrom > 0, "caught up without a snapshot");
+    assertTrue(
+        after.restoredBytes > 4 * 64 * 1024,
+        "snapshot of " + after.restoredBytes + " bytes: more than four chunks");
+  }
+
+  /** Binds a transport for {@code id} and tells every other transport where it is. */
+  private void bind(TestCertificates ca, String id) throws Exception {
+    InetSocketAddress unknown = new InetSocketAddress(InetAddress.getLoopbackAddress(), 1);
+    GrpcTransport.Builder b = GrpcTransport.builder(id, ca.node(id));
+    for (String peer : IDS) {
+      if (!peer.equals(id)) {
+        // a peer not bound yet is unreachable until setPeerAddress names its port
+        GrpcTransport other = transports.get(peer);
+        b.peer(peer, other == null ? unknown : other.address());
+      }
+    }
+    GrpcTransport t =
+        b.backoff(new Backoff(Duration.ofMillis(10), Duration.ofMillis(200), 2)).build();
+    transports.put(id, t);
+    for (GrpcTransport other : transports.values()) {
+      if (other != t) {
+        other.setPeerAddress(id, t.address());
+      }
+    }
+  }
+
+  private void start(String id, MemoryStorage storage, ServerOptions options) {
+    Log log = new Log();
+    logs.put(id, log);
+    servers.put(
+        id,
+        RaftServer.start(
+            new RaftConfig(id, IDS, 10, 1, 7), storage, log, transports.get(id), options));
   }
 
   private static void submit(RaftServer leader, String command) throws Exception {

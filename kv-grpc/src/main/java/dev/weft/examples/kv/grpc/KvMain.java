@@ -25,7 +25,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <pre>
  * weft-kv server --id a --peers a=127.0.0.1:7001,b=127.0.0.1:7002,c=127.0.0.1:7003 --data DIR
- *                (--plaintext | --cert CRT --key KEY --ca CA) [--listen HOST:PORT] [--watch-stdin]
+ *                (--plaintext | --cert CRT --key KEY --ca CA) [--listen HOST:PORT]
+ *                [--snapshot-every N] [--watch-stdin]
  * weft-kv client --peers LIST (--plaintext | --cert CRT --key KEY --ca CA)
  *                (put KEY VALUE | append KEY VALUE | get KEY | delete KEY
  *                 | cas KEY EXPECTED NEW | cas KEY --absent NEW | status)
@@ -42,7 +43,7 @@ public final class KvMain {
   private static final String USAGE =
       """
       usage:
-        weft-kv server --id ID --peers ID=HOST:PORT,... --data DIR (--plaintext | --cert CRT --key KEY --ca CA) [--listen HOST:PORT] [--watch-stdin]
+        weft-kv server --id ID --peers ID=HOST:PORT,... --data DIR (--plaintext | --cert CRT --key KEY --ca CA) [--listen HOST:PORT] [--snapshot-every N] [--watch-stdin]
         weft-kv client --peers ID=HOST:PORT,... (--plaintext | --cert CRT --key KEY --ca CA) COMMAND
       commands: put KEY VALUE | append KEY VALUE | get KEY | delete KEY | cas KEY EXPECTED NEW | cas KEY --absent NEW | status""";
 
@@ -119,6 +120,14 @@ public final class KvMain {
         Path.of(required(options, "--ca")));
   }
 
+  private static long number(String value, String option) {
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + " needs a number of entries: " + value);
+    }
+  }
+
   private static void noneBut(Map<String, String> options, Set<String> allowed) {
     for (String o : options.keySet()) {
       if (!allowed.contains(o)) {
@@ -140,6 +149,7 @@ public final class KvMain {
             "--cert",
             "--key",
             "--ca",
+            "--snapshot-every",
             "--watch-stdin"));
     if (!words.isEmpty()) {
       throw new IllegalArgumentException("unexpected " + words);
@@ -150,6 +160,10 @@ public final class KvMain {
         KvNode.Settings.of(id, peers, Path.of(required(options, "--data")), security(options));
     if (options.containsKey("--listen")) {
       settings = settings.withListen(Peers.address(options.get("--listen")));
+    }
+    if (options.containsKey("--snapshot-every")) {
+      settings =
+          settings.withSnapshotEvery(number(options.get("--snapshot-every"), "--snapshot-every"));
     }
     KvNode node = KvNode.start(settings);
     CountDownLatch stopped = new CountDownLatch(1);

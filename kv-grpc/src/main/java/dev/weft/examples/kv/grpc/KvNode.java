@@ -8,6 +8,7 @@ import dev.weft.raft.RaftConfig;
 import dev.weft.raft.RaftStatus;
 import dev.weft.raft.server.RaftServer;
 import dev.weft.raft.server.ServerOptions;
+import dev.weft.raft.server.SnapshotPolicy;
 import dev.weft.raft.storage.FileStorage;
 import io.grpc.ServerInterceptors;
 import java.net.InetSocketAddress;
@@ -51,6 +52,8 @@ public final class KvNode implements AutoCloseable {
    * @param tick the Raft tick
    * @param electionTicks ticks without a leader before an election
    * @param heartbeatTicks ticks between heartbeats
+   * @param snapshotEvery applied entries between snapshots of the map (after each, the log before
+   *     it is truncated, and a follower that far behind is sent the snapshot); 0: never
    */
   public record Settings(
       String id,
@@ -60,14 +63,20 @@ public final class KvNode implements AutoCloseable {
       Security security,
       Duration tick,
       int electionTicks,
-      int heartbeatTicks) {
+      int heartbeatTicks,
+      long snapshotEvery) {
     /**
      * Checks the settings.
      *
-     * @throws IllegalArgumentException if {@code id} is not among the peers
+     * @throws IllegalArgumentException if {@code id} is not among the peers, or {@code
+     *     snapshotEvery} is negative
      * @throws NullPointerException if an argument is null
      */
     public Settings {
+      if (snapshotEvery < 0) {
+        throw new IllegalArgumentException(
+            "snapshotEvery must be 0 (never) or more: " + snapshotEvery);
+      }
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(peers, "peers");
       Objects.requireNonNull(listen, "listen");
@@ -79,7 +88,7 @@ public final class KvNode implements AutoCloseable {
 
     /**
      * The defaults: listen on this node's address in {@code peers}, 10 ms ticks, elections after
-     * 150-300 ms, heartbeats every 20 ms.
+     * 150-300 ms, heartbeats every 20 ms, a snapshot every 10,000 entries.
      *
      * @param id this node
      * @param peers every member
@@ -89,7 +98,7 @@ public final class KvNode implements AutoCloseable {
      */
     public static Settings of(String id, Peers peers, Path data, Security security) {
       return new Settings(
-          id, peers, peers.addressOf(id), data, security, Duration.ofMillis(10), 15, 2);
+          id, peers, peers.addressOf(id), data, security, Duration.ofMillis(10), 15, 2, 10_000);
     }
 
     /**
@@ -99,7 +108,20 @@ public final class KvNode implements AutoCloseable {
      * @return new settings
      */
     public Settings withListen(InetSocketAddress address) {
-      return new Settings(id, peers, address, data, security, tick, electionTicks, heartbeatTicks);
+      return new Settings(
+          id, peers, address, data, security, tick, electionTicks, heartbeatTicks, snapshotEvery);
+    }
+
+    /**
+     * Snapshots the map every {@code entries} applied entries instead, or never.
+     *
+     * @param entries entries between snapshots; 0: never
+     * @return new settings
+     * @throws IllegalArgumentException if {@code entries} is negative
+     */
+    public Settings withSnapshotEvery(long entries) {
+      return new Settings(
+          id, peers, listen, data, security, tick, electionTicks, heartbeatTicks, entries);
     }
   }
 
@@ -134,7 +156,11 @@ public final class KvNode implements AutoCloseable {
     ServerOptions options =
         ServerOptions.defaults()
             .withTickInterval(s.tick())
-            .withProposalTimeout(Duration.ofSeconds(3));
+            .withProposalTimeout(Duration.ofSeconds(3))
+            .withSnapshots(
+                s.snapshotEvery() == 0
+                    ? SnapshotPolicy.never()
+                    : SnapshotPolicy.every(s.snapshotEvery()));
     this.server = RaftServer.start(config, storage, new KvStateMachine(), transport, options);
     started.set(server); // the service answers UNAVAILABLE until now
   }

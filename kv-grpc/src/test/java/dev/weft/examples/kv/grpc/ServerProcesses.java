@@ -85,6 +85,10 @@ final class ServerProcesses implements AutoCloseable {
             "--data",
             dir.resolve("data-" + id).toString(),
             "--plaintext",
+            // small, so that a run snapshots and compacts several times and a restarted server
+            // recovers from its snapshot and the log after it
+            "--snapshot-every",
+            "50",
             "--watch-stdin"));
     return wrap.apply(c);
   }
