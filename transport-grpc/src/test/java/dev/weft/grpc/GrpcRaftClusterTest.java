@@ -37,6 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
 class GrpcRaftClusterTest {
   private static final List<String> IDS = List.of("a", "b", "c");
   private static final Duration WAIT = Duration.ofSeconds(15);
+  private static final ServerOptions OPTIONS =
+      ServerOptions.defaults()
+          .withTickInterval(Duration.ofMillis(10))
+          .withProposalTimeout(Duration.ofSeconds(5));
 
   @TempDir Path dir;
   private final Map<String, GrpcTransport> transports = new LinkedHashMap<>();
@@ -83,14 +87,8 @@ class GrpcRaftClusterTest {
 
   @Test
   void threeServersOverMutualTlsElectALeaderAndCommit() throws Exception {
-    TestCertificates ca = new TestCertificates(dir, "ca");
-    for (String id : IDS) {
-      bind(ca, id);
-    }
-    ServerOptions options =
-        ServerOptions.defaults()
-            .withTickInterval(Duration.ofMillis(10))
-            .withProposalTimeout(Duration.ofSeconds(5));
+    TestCertificates ca = bindAll();
+    ServerOptions options = OPTIONS;
     for (String id : IDS) {
       start(id, new MemoryStorage(), options);
     }
@@ -135,15 +133,8 @@ class GrpcRaftClusterTest {
    */
   @Test
   void aFollowerBehindTheLeadersSnapshotCatchesUpByInstallSnapshot() throws Exception {
-    TestCertificates ca = new TestCertificates(dir, "ca");
-    for (String id : IDS) {
-      bind(ca, id);
-    }
-    ServerOptions options =
-        ServerOptions.defaults()
-            .withTickInterval(Duration.ofMillis(10))
-            .withProposalTimeout(Duration.ofSeconds(5))
-            .withSnapshots(SnapshotPolicy.every(100).withRetainedEntries(0));
+    TestCertificates ca = bindAll();
+    ServerOptions options = OPTIONS.withSnapshots(SnapshotPolicy.every(100).withRetainedEntries(0));
     Map<String, MemoryStorage> disks = new LinkedHashMap<>();
     for (String id : IDS) {
       disks.put(id, new MemoryStorage());
@@ -176,6 +167,15 @@ class GrpcRaftClusterTest {
     assertTrue(
         after.restoredBytes > 4 * 64 * 1024,
         "snapshot of " + after.restoredBytes + " bytes: more than four chunks");
+  }
+
+  /** Makes the certificates and binds a transport for each server. */
+  private TestCertificates bindAll() throws Exception {
+    TestCertificates ca = new TestCertificates(dir, "ca");
+    for (String id : IDS) {
+      bind(ca, id);
+    }
+    return ca;
   }
 
   /** Binds a transport for {@code id} and tells every other transport where it is. */
