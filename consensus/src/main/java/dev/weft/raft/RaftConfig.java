@@ -4,6 +4,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * How a {@link RaftNode} behaves: who it is, who votes, its timeouts in ticks, its seed, and the
@@ -272,6 +273,13 @@ public record RaftConfig(
     return logger != null ? logger : System.getLogger(LOGGER_NAME);
   }
 
+  /** A copy with one field changed, checked as the canonical constructor checks. */
+  private RaftConfig with(Consumer<Draft> change) {
+    Draft d = new Draft(this);
+    change.accept(d);
+    return d.build();
+  }
+
   /**
    * Returns a copy with another base election timeout.
    *
@@ -280,9 +288,7 @@ public record RaftConfig(
    * @throws IllegalArgumentException if {@code ticks <= heartbeatTicks()}
    */
   public RaftConfig withElectionTicks(int ticks) {
-    Draft d = new Draft(this);
-    d.electionTicks = ticks;
-    return d.build();
+    return with(d -> d.electionTicks = ticks);
   }
 
   /**
@@ -293,9 +299,7 @@ public record RaftConfig(
    * @throws IllegalArgumentException if {@code ticks} is out of that range
    */
   public RaftConfig withHeartbeatTicks(int ticks) {
-    Draft d = new Draft(this);
-    d.heartbeatTicks = ticks;
-    return d.build();
+    return with(d -> d.heartbeatTicks = ticks);
   }
 
   /**
@@ -305,9 +309,7 @@ public record RaftConfig(
    * @return a new config
    */
   public RaftConfig withRandomSeed(long seed) {
-    Draft d = new Draft(this);
-    d.randomSeed = seed;
-    return d.build();
+    return with(d -> d.randomSeed = seed);
   }
 
   /**
@@ -317,9 +319,7 @@ public record RaftConfig(
    * @return a new config
    */
   public RaftConfig withPreVote(boolean on) {
-    Draft d = new Draft(this);
-    d.preVote = on;
-    return d.build();
+    return with(d -> d.preVote = on);
   }
 
   /**
@@ -329,9 +329,7 @@ public record RaftConfig(
    * @return a new config
    */
   public RaftConfig withCheckQuorum(boolean on) {
-    Draft d = new Draft(this);
-    d.checkQuorum = on;
-    return d.build();
+    return with(d -> d.checkQuorum = on);
   }
 
   /**
@@ -342,9 +340,7 @@ public record RaftConfig(
    * @throws IllegalArgumentException if {@code bytes < 1}
    */
   public RaftConfig withMaxSizePerMessage(long bytes) {
-    Draft d = new Draft(this);
-    d.maxSizePerMessage = bytes;
-    return d.build();
+    return with(d -> d.maxSizePerMessage = bytes);
   }
 
   /**
@@ -355,9 +351,7 @@ public record RaftConfig(
    * @throws IllegalArgumentException if {@code messages < 1}
    */
   public RaftConfig withMaxInflightMessages(int messages) {
-    Draft d = new Draft(this);
-    d.maxInflightMessages = messages;
-    return d.build();
+    return with(d -> d.maxInflightMessages = messages);
   }
 
   /**
@@ -368,9 +362,7 @@ public record RaftConfig(
    * @throws IllegalArgumentException if {@code bytes < 1}
    */
   public RaftConfig withMaxInflightBytes(long bytes) {
-    Draft d = new Draft(this);
-    d.maxInflightBytes = bytes;
-    return d.build();
+    return with(d -> d.maxInflightBytes = bytes);
   }
 
   /**
@@ -381,9 +373,7 @@ public record RaftConfig(
    * @throws IllegalArgumentException if {@code bytes < 1}
    */
   public RaftConfig withMaxCommittedSizePerReady(long bytes) {
-    Draft d = new Draft(this);
-    d.maxCommittedSizePerReady = bytes;
-    return d.build();
+    return with(d -> d.maxCommittedSizePerReady = bytes);
   }
 
   /**
@@ -394,9 +384,7 @@ public record RaftConfig(
    * @throws IllegalArgumentException if {@code index} is negative
    */
   public RaftConfig withAppliedIndex(long index) {
-    Draft d = new Draft(this);
-    d.appliedIndex = index;
-    return d.build();
+    return with(d -> d.appliedIndex = index);
   }
 
   /**
@@ -406,9 +394,7 @@ public record RaftConfig(
    * @return a new config
    */
   public RaftConfig withLogger(System.Logger logger) {
-    Draft d = new Draft(this);
-    d.logger = logger;
-    return d.build();
+    return with(d -> d.logger = logger);
   }
 
   /**
@@ -421,9 +407,7 @@ public record RaftConfig(
    * @return a new config
    */
   public RaftConfig withJoining(boolean on) {
-    Draft d = new Draft(this);
-    d.joining = on;
-    return d.build();
+    return with(d -> d.joining = on);
   }
 
   /**

@@ -3,7 +3,6 @@ package dev.weft.bench.raft;
 import dev.weft.raft.MemoryStorage;
 import dev.weft.raft.MutableStorage;
 import dev.weft.raft.RaftConfig;
-import dev.weft.raft.Role;
 import dev.weft.raft.server.InProcessNetwork;
 import dev.weft.raft.server.RaftServer;
 import dev.weft.raft.server.ServerOptions;
@@ -17,8 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -67,7 +64,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 public class DurableRaftBench {
   /** Commands each client thread keeps in flight. */
-  static final int WINDOW = 64;
+  static final int WINDOW = WindowClient.WINDOW;
 
   /** Where the servers keep their logs. */
   @Param({"file", "memory", "memory-snapshots"})
@@ -85,19 +82,6 @@ public class DurableRaftBench {
   private FileStorage leaderFile;
   private StorageStats before;
   private long iterationStart;
-
-  /** A client thread's command and window of futures. */
-  @State(Scope.Thread)
-  public static class Client {
-    final byte[] command = new byte[64];
-    final CompletableFuture<?>[] window = new CompletableFuture<?>[WINDOW];
-
-    /** Fills the command with random bytes. */
-    @Setup
-    public void setUp() {
-      new Random(42).nextBytes(command);
-    }
-  }
 
   /**
    * Starts the servers and waits for a leader.
@@ -133,24 +117,10 @@ public class DurableRaftBench {
               network.endpoint(id),
               options));
     }
-    leader = awaitLeader();
+    leader = WeftCluster.awaitLeader(servers);
     if (storage.equals("file")) {
       leaderFile = files.get(servers.indexOf(leader));
     }
-  }
-
-  private RaftServer awaitLeader() throws InterruptedException {
-    for (int i = 0; i < 2000; i++) {
-      for (RaftServer s : servers) {
-        if (s.status().role() == Role.LEADER
-            && servers.stream().allMatch(o -> s.id().equals(o.status().leader()))
-            && s.submit(new byte[1]).handle((r, e) -> e == null).join()) {
-          return s;
-        }
-      }
-      Thread.sleep(5);
-    }
-    throw new IllegalStateException("no leader elected");
   }
 
   /** Notes the leader's storage counters. */
@@ -207,14 +177,8 @@ public class DurableRaftBench {
   @Benchmark
   @Threads(8)
   @OperationsPerInvocation(WINDOW)
-  public void commands(Client client) {
-    CompletableFuture<?>[] w = client.window;
-    for (int i = 0; i < WINDOW; i++) {
-      w[i] = leader.submit(client.command);
-    }
-    for (int i = 0; i < WINDOW; i++) {
-      w[i].join();
-    }
+  public void commands(WindowClient client) {
+    client.submitWindow(leader::submit);
   }
 
   /**
@@ -227,7 +191,7 @@ public class DurableRaftBench {
   @Threads(8)
   @BenchmarkMode(Mode.SampleTime)
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
-  public Object latency(Client client) {
+  public Object latency(WindowClient client) {
     return leader.submit(client.command).join();
   }
 }

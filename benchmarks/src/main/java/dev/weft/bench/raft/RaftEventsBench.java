@@ -1,8 +1,6 @@
 package dev.weft.bench.raft;
 
 import dev.weft.bench.FlightRecording;
-import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -35,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class RaftEventsBench {
-  static final int WINDOW = 64;
+  static final int WINDOW = WindowClient.WINDOW;
 
   /** The recording: none, weft-off or weft-on. */
   @Param({"none", "weft-off", "weft-on"})
@@ -43,19 +41,6 @@ public class RaftEventsBench {
 
   private FlightRecording jfr;
   private Cluster cluster;
-
-  /** A client thread's command and window of futures. */
-  @State(Scope.Thread)
-  public static class Client {
-    final byte[] command = new byte[64];
-    final CompletableFuture<?>[] window = new CompletableFuture<?>[WINDOW];
-
-    /** Fills the command with random bytes. */
-    @Setup
-    public void setUp() {
-      new Random(42).nextBytes(command);
-    }
-  }
 
   /**
    * Starts the recording, then the cluster, and waits for a leader.
@@ -83,13 +68,7 @@ public class RaftEventsBench {
   @Benchmark
   @Threads(8)
   @OperationsPerInvocation(WINDOW)
-  public void commands(Client client) {
-    CompletableFuture<?>[] w = client.window;
-    for (int i = 0; i < WINDOW; i++) {
-      w[i] = cluster.submit(client.command);
-    }
-    for (int i = 0; i < WINDOW; i++) {
-      w[i].join();
-    }
+  public void commands(WindowClient client) {
+    client.submitWindow(cluster::submit);
   }
 }

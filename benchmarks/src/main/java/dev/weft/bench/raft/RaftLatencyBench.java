@@ -53,7 +53,7 @@ public class RaftLatencyBench {
   public int rate;
 
   /** Whether weft's side snapshots and truncates its log as MicroRaft's does. */
-  @Param({"false"})
+  @Param({"true"})
   public boolean weftSnapshots;
 
   private Cluster cluster;

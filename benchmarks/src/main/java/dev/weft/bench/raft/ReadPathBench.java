@@ -4,6 +4,8 @@ import dev.weft.raft.Role;
 import dev.weft.raft.server.RaftServer;
 import dev.weft.raft.server.ReadMode;
 import dev.weft.raft.server.StateMachine;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -43,6 +45,14 @@ public class ReadPathBench {
   @Param({"log", "readIndex", "lease"})
   public String path;
 
+  /**
+   * The servers' storage: {@code memory}, or {@code file} ({@code FileStorage} in {@code
+   * java.io.tmpdir}, or {@code -Dweft.bench.dir}), where a read through the log waits for an fsync
+   * on a majority as a write does.
+   */
+  @Param({"memory", "file"})
+  public String storage;
+
   private WeftCluster cluster;
 
   /** Answers every command and read with an empty result. */
@@ -72,8 +82,12 @@ public class ReadPathBench {
    * @throws InterruptedException if interrupted
    */
   @Setup(Level.Trial)
-  public void setUp() throws InterruptedException {
-    cluster = new WeftCluster(NullMachine::new);
+  public void setUp() throws IOException, InterruptedException {
+    Path dir =
+        storage.equals("file")
+            ? Path.of(System.getProperty("weft.bench.dir", System.getProperty("java.io.tmpdir")))
+            : null;
+    cluster = new WeftCluster(NullMachine::new, dir);
   }
 
   /** Stops the group. */

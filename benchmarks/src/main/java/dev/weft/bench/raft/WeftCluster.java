@@ -1,17 +1,26 @@
 package dev.weft.bench.raft;
 
 import dev.weft.raft.MemoryStorage;
+import dev.weft.raft.MutableStorage;
 import dev.weft.raft.RaftConfig;
 import dev.weft.raft.Role;
 import dev.weft.raft.server.InProcessNetwork;
 import dev.weft.raft.server.RaftServer;
 import dev.weft.raft.server.ServerOptions;
+import dev.weft.raft.server.SnapshotPolicy;
 import dev.weft.raft.server.StateMachine;
+import dev.weft.raft.storage.FileStorage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * Three weft {@link RaftServer}s with memory storage over an {@link InProcessNetwork}, with weft's
@@ -54,32 +63,34 @@ final class WeftCluster implements Cluster {
 
   private final InProcessNetwork network = new InProcessNetwork();
   private final List<RaftServer> servers = new ArrayList<>();
+  private final List<FileStorage> files = new ArrayList<>();
+  private final Path dir;
   private RaftServer leader;
 
   private final String settings;
 
-  WeftCluster(Flow flow, boolean snapshots) throws InterruptedException {
-    this(flow, snapshots, CountingMachine::new);
+  WeftCluster(Flow flow, boolean snapshots) throws IOException, InterruptedException {
+    this(flow, snapshots, CountingMachine::new, null);
   }
 
   /**
    * Starts the three servers with weft's flow control, each with a state machine from {@code
-   * machines}.
+   * machines}, on {@link MemoryStorage}, or on {@link FileStorage} in a fresh directory under
+   * {@code fileDir} (deleted by {@link #close}) if that is not null.
    */
-  WeftCluster(Supplier<StateMachine> machines) throws InterruptedException {
-    this(Flow.WEFT, false, machines);
+  WeftCluster(Supplier<StateMachine> machines, Path fileDir)
+      throws IOException, InterruptedException {
+    this(Flow.WEFT, false, machines, fileDir);
   }
 
-  private WeftCluster(Flow flow, boolean snapshots, Supplier<StateMachine> machines)
-      throws InterruptedException {
-    if (snapshots) {
-      // The driver's snapshotting is being added (branch snap); once RaftServer can snapshot and
-      // truncate its log every SNAPSHOT_EVERY entries, switch it on here through ServerOptions.
-      throw new UnsupportedOperationException(
-          "weft's driver cannot snapshot yet: run with -p weftSnapshots=false");
-    }
+  private WeftCluster(Flow flow, boolean snapshots, Supplier<StateMachine> machines, Path fileDir)
+      throws IOException, InterruptedException {
+    dir = fileDir == null ? null : Files.createTempDirectory(fileDir, "weft-bench-raft");
     List<String> ids = List.of("a", "b", "c");
     ServerOptions options = ServerOptions.defaults().withTickInterval(Duration.ofMillis(10));
+    if (snapshots) {
+      options = options.withSnapshots(SnapshotPolicy.every(SNAPSHOT_EVERY));
+    }
     RaftConfig template = new RaftConfig("a", ids, 100, 10, 0);
     if (flow == Flow.MICRORAFT) {
       template =
@@ -100,7 +111,13 @@ final class WeftCluster implements Cluster {
             template.maxInflightBytes(),
             options.maxBatch(),
             options.proposalQueueCapacity(),
-            "MemoryStorage keeps every entry (no snapshots)");
+            dir != null
+                ? "FileStorage in " + dir
+                : snapshots
+                    ? String.format(
+                        "MemoryStorage, snapshot and truncate every %,d committed entries",
+                        SNAPSHOT_EVERY)
+                    : "MemoryStorage keeps every entry (no snapshots)");
     for (String id : ids) {
       servers.add(
           RaftServer.start(
@@ -109,12 +126,21 @@ final class WeftCluster implements Cluster {
               new RaftConfig(id, ids, 100, 10, id.hashCode())
                   .withMaxInflightMessages(template.maxInflightMessages())
                   .withMaxSizePerMessage(template.maxSizePerMessage()),
-              new MemoryStorage(),
+              storage(id),
               machines.get(),
               network.endpoint(id),
               options));
     }
     leader = awaitLeader(servers);
+  }
+
+  private MutableStorage storage(String id) throws IOException {
+    if (dir == null) {
+      return new MemoryStorage();
+    }
+    FileStorage f = FileStorage.open(dir.resolve(id));
+    files.add(f);
+    return f;
   }
 
   @Override
@@ -167,5 +193,20 @@ final class WeftCluster implements Cluster {
       s.close();
     }
     network.close();
+    if (dir == null) {
+      return;
+    }
+    try {
+      for (FileStorage f : files) {
+        f.close();
+      }
+      try (Stream<Path> walk = Files.walk(dir)) {
+        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + dir, e);
+    }
   }
 }

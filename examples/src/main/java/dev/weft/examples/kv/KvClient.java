@@ -5,8 +5,6 @@ import dev.weft.raft.TransferInProgressException;
 import dev.weft.raft.server.ProposalDroppedException;
 import dev.weft.raft.server.RaftServer;
 import dev.weft.raft.server.ServerClosedException;
-import dev.weft.replication.kv.KeyValueClient;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,16 +23,14 @@ import java.util.function.Function;
  * makes every request take effect at most once. If the session has expired (the client was idle
  * longer than the map's session timeout), the request fails with {@link SessionExpiredException}
  * and the next one registers a new session. One request at a time (not thread-safe; use one client
- * per thread). It is the Raft service's {@link KeyValueClient}, the interface that primary-backup
- * and chain replication serve too.
+ * per thread). It is the Raft service's {@link dev.weft.replication.kv.KeyValueClient}, the
+ * interface that primary-backup and chain replication serve too; its session handling is {@link
+ * SessionKvClient}'s.
  */
-public final class KvClient implements KeyValueClient {
+public final class KvClient extends SessionKvClient {
   private final Function<String, RaftServer> servers;
   private final List<String> ids;
   private final Duration attemptTimeout;
-  private final Duration deadline;
-  private long session = -1;
-  private long seq;
   private String target;
   private int next;
 
@@ -65,13 +61,13 @@ public final class KvClient implements KeyValueClient {
       Function<String, RaftServer> servers,
       Duration attemptTimeout,
       Duration deadline) {
+    super(deadline);
     if (ids.isEmpty()) {
       throw new IllegalArgumentException("no servers");
     }
     this.ids = List.copyOf(ids);
     this.servers = Objects.requireNonNull(servers, "servers");
     this.attemptTimeout = Objects.requireNonNull(attemptTimeout, "attemptTimeout");
-    this.deadline = Objects.requireNonNull(deadline, "deadline");
     this.target = this.ids.get(0);
   }
 
@@ -88,116 +84,12 @@ public final class KvClient implements KeyValueClient {
   }
 
   /**
-   * Reads a key.
-   *
-   * @param key the key
-   * @return its value, or null if absent
-   * @throws TimeoutException if no server answered within the deadline (nothing was changed)
-   * @throws InterruptedException if interrupted
+   * Submits {@code command} (or, for a {@code read}, reads with it: by the leader, or by a follower
+   * at the read index the leader gives) until a server answers it, retrying elsewhere, until {@code
+   * end}.
    */
   @Override
-  public String get(String key) throws TimeoutException, InterruptedException {
-    return execute(KvCommand.Kind.GET, key, null, null).value();
-  }
-
-  /**
-   * Sets a key.
-   *
-   * @param key the key
-   * @param value its new value
-   * @throws TimeoutException if no answer came within the deadline (the write may or may not have
-   *     taken effect)
-   * @throws InterruptedException if interrupted
-   */
-  @Override
-  public void put(String key, String value) throws TimeoutException, InterruptedException {
-    execute(KvCommand.Kind.PUT, key, value, null);
-  }
-
-  /**
-   * Appends to a key's value.
-   *
-   * @param key the key
-   * @param value what to append
-   * @throws TimeoutException if no answer came within the deadline (see {@link #put})
-   * @throws InterruptedException if interrupted
-   */
-  @Override
-  public void append(String key, String value) throws TimeoutException, InterruptedException {
-    execute(KvCommand.Kind.APPEND, key, value, null);
-  }
-
-  /**
-   * Removes a key.
-   *
-   * @param key the key
-   * @return whether it was there
-   * @throws TimeoutException if no answer came within the deadline (see {@link #put})
-   * @throws InterruptedException if interrupted
-   */
-  @Override
-  public boolean delete(String key) throws TimeoutException, InterruptedException {
-    return execute(KvCommand.Kind.DELETE, key, null, null).ok();
-  }
-
-  /**
-   * Sets a key if its value is {@code expected}.
-   *
-   * @param key the key
-   * @param expected the value it must have (null: absent)
-   * @param value the new value
-   * @return whether it was set
-   * @throws TimeoutException if no answer came within the deadline (see {@link #put})
-   * @throws InterruptedException if interrupted
-   */
-  @Override
-  public boolean compareAndSet(String key, String expected, String value)
-      throws TimeoutException, InterruptedException {
-    return execute(KvCommand.Kind.CAS, key, value, expected).ok();
-  }
-
-  /**
-   * Runs one request to completion, registering a session first if there is none, and retrying as
-   * the class comment says.
-   *
-   * @param kind the operation (not {@link KvCommand.Kind#REGISTER})
-   * @param key the key
-   * @param value the value, for put, append and cas
-   * @param expected the expected value, for cas
-   * @return the result
-   * @throws TimeoutException if no answer came within the deadline
-   * @throws SessionExpiredException if the session expired; whether the request took effect is
-   *     unknown (an earlier attempt may have), and the next request registers a new session
-   * @throws InterruptedException if interrupted
-   */
-  public KvResult execute(KvCommand.Kind kind, String key, String value, String expected)
-      throws TimeoutException, InterruptedException {
-    if (kind == KvCommand.Kind.REGISTER) {
-      throw new IllegalArgumentException("the client registers by itself");
-    }
-    long end = System.nanoTime() + deadline.toNanos();
-    if (session < 0) {
-      byte[] id = send(KvCommand.register(System.currentTimeMillis()).encode(), end, false);
-      session = ByteBuffer.wrap(id).getLong();
-      seq = 0;
-    }
-    KvCommand c =
-        new KvCommand(session, ++seq, System.currentTimeMillis(), kind, key, value, expected);
-    try {
-      // a get is served without the log (ReadIndex, thesis 6.4): by the leader, or by a follower
-      // at the read index the leader gives
-      return KvResult.decode(send(c.encode(), end, kind == KvCommand.Kind.GET));
-    } catch (SessionExpiredException e) {
-      session = -1;
-      throw e;
-    }
-  }
-
-  /**
-   * Submits {@code command} (or, for a {@code read}, reads with it) until a server answers it,
-   * retrying elsewhere, until {@code end}.
-   */
-  private byte[] send(byte[] command, long end, boolean read)
+  protected byte[] send(byte[] command, long end, boolean read)
       throws TimeoutException, InterruptedException {
     for (int attempt = 0; System.nanoTime() - end < 0; attempt++) {
       if (attempt > 1) {
@@ -238,7 +130,7 @@ public final class KvClient implements KeyValueClient {
       }
       target = ids.get(next++ % ids.size());
     }
-    throw new TimeoutException("request " + seq + " of session " + session + " not answered");
+    throw unanswered();
   }
 
   /**
@@ -248,14 +140,5 @@ public final class KvClient implements KeyValueClient {
    */
   public String target() {
     return target;
-  }
-
-  /**
-   * The client's session, once registered.
-   *
-   * @return the session id the map gave it, or -1 before the first request
-   */
-  public long session() {
-    return session;
   }
 }

@@ -1,14 +1,12 @@
 package dev.weft.examples.kv.grpc;
 
 import com.google.protobuf.ByteString;
-import dev.weft.examples.kv.KvCommand;
-import dev.weft.examples.kv.KvResult;
 import dev.weft.examples.kv.SessionExpiredException;
+import dev.weft.examples.kv.SessionKvClient;
 import dev.weft.examples.kv.grpc.proto.KeyValueGrpc;
 import dev.weft.examples.kv.grpc.proto.KvProto;
 import dev.weft.grpc.Security;
 import dev.weft.grpc.rpc.AtMostOnceClient;
-import dev.weft.replication.kv.KeyValueClient;
 import io.grpc.ClientInterceptors;
 import io.grpc.ConnectivityState;
 import io.grpc.Grpc;
@@ -17,7 +15,6 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,23 +52,20 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>One request at a time: not thread-safe; use one client per thread.
  */
-public final class GrpcKvClient implements KeyValueClient, AutoCloseable {
+public final class GrpcKvClient extends SessionKvClient implements AutoCloseable {
   private final Peers peers;
   private final List<String> ids;
   private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
   private final Map<String, KeyValueGrpc.KeyValueBlockingStub> stubs = new LinkedHashMap<>();
   private final Duration attemptTimeout;
-  private final Duration deadline;
-  private long session = -1;
-  private long seq;
   private String target;
   private String answeredBy;
   private int next;
 
   private GrpcKvClient(Peers peers, Security security, Duration attemptTimeout, Duration deadline) {
+    super(deadline);
     this.peers = Objects.requireNonNull(peers, "peers");
     this.attemptTimeout = positive(attemptTimeout, "attemptTimeout");
-    this.deadline = positive(deadline, "deadline");
     Objects.requireNonNull(security, "security");
     this.ids = peers.ids();
     this.target = ids.get(0);
@@ -119,77 +113,13 @@ public final class GrpcKvClient implements KeyValueClient, AutoCloseable {
     return new GrpcKvClient(peers, security, attemptTimeout, deadline);
   }
 
-  private static Duration positive(Duration d, String what) {
-    Objects.requireNonNull(d, what);
-    if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(what + " must be positive: " + d);
-    }
-    return d;
-  }
-
-  @Override
-  public String get(String key) throws TimeoutException, InterruptedException {
-    return execute(KvCommand.Kind.GET, key, null, null).value();
-  }
-
-  @Override
-  public void put(String key, String value) throws TimeoutException, InterruptedException {
-    execute(KvCommand.Kind.PUT, key, value, null);
-  }
-
-  @Override
-  public void append(String key, String value) throws TimeoutException, InterruptedException {
-    execute(KvCommand.Kind.APPEND, key, value, null);
-  }
-
-  @Override
-  public boolean delete(String key) throws TimeoutException, InterruptedException {
-    return execute(KvCommand.Kind.DELETE, key, null, null).ok();
-  }
-
-  @Override
-  public boolean compareAndSet(String key, String expected, String value)
-      throws TimeoutException, InterruptedException {
-    return execute(KvCommand.Kind.CAS, key, value, expected).ok();
-  }
-
   /**
-   * Runs one request to completion, registering a session first if there is none.
-   *
-   * @param kind the operation (not {@link KvCommand.Kind#REGISTER})
-   * @param key the key
-   * @param value the value, for put, append and cas
-   * @param expected the expected value, for cas (null: absent)
-   * @return the map's result
-   * @throws TimeoutException if no answer came within the deadline (a write may or may not have
-   *     taken effect)
-   * @throws SessionExpiredException if the session expired (see the class comment)
-   * @throws IllegalArgumentException if the arguments do not make a command
-   * @throws InterruptedException if interrupted
+   * Sends {@code command} until a node answers it, following leader hints, until {@code end}; a
+   * node's server decides how it serves a read.
    */
-  public KvResult execute(KvCommand.Kind kind, String key, String value, String expected)
+  @Override
+  protected byte[] send(byte[] command, long end, boolean read)
       throws TimeoutException, InterruptedException {
-    if (kind == KvCommand.Kind.REGISTER) {
-      throw new IllegalArgumentException("the client registers by itself");
-    }
-    long end = System.nanoTime() + deadline.toNanos();
-    if (session < 0) {
-      byte[] id = send(KvCommand.register(System.currentTimeMillis()).encode(), end);
-      session = ByteBuffer.wrap(id).getLong();
-      seq = 0;
-    }
-    KvCommand c =
-        new KvCommand(session, ++seq, System.currentTimeMillis(), kind, key, value, expected);
-    try {
-      return KvResult.decode(send(c.encode(), end));
-    } catch (SessionExpiredException e) {
-      session = -1;
-      throw e;
-    }
-  }
-
-  /** Sends {@code command} until a node answers it, following leader hints, until {@code end}. */
-  private byte[] send(byte[] command, long end) throws TimeoutException, InterruptedException {
     KvProto.Command request =
         KvProto.Command.newBuilder().setCommand(ByteString.copyFrom(command)).build();
     for (int attempt = 0; System.nanoTime() - end < 0; attempt++) {
@@ -229,8 +159,7 @@ public final class GrpcKvClient implements KeyValueClient, AutoCloseable {
       }
       target = ids.get(next++ % ids.size());
     }
-    throw new TimeoutException(
-        "request " + seq + " of session " + session + " not answered within " + deadline);
+    throw unanswered();
   }
 
   /** Throws what the map refused; returns for failures that a retry may get past. */
@@ -239,7 +168,7 @@ public final class GrpcKvClient implements KeyValueClient, AutoCloseable {
     String refused = e.getTrailers() == null ? null : e.getTrailers().get(Refusals.KEY);
     if (code == Status.Code.FAILED_PRECONDITION && refused != null) {
       if (refused.startsWith(Refusals.EXPIRED)) {
-        throw new SessionExpiredException(session);
+        throw new SessionExpiredException(session());
       }
       throw new IllegalStateException(e.getStatus().getDescription(), e);
     }
@@ -276,24 +205,6 @@ public final class GrpcKvClient implements KeyValueClient, AutoCloseable {
    */
   public String answeredBy() {
     return answeredBy;
-  }
-
-  /**
-   * The client's session with the map, once registered.
-   *
-   * @return the session id, or -1 before the first request
-   */
-  public long session() {
-    return session;
-  }
-
-  /**
-   * The number of the client's last request in its session.
-   *
-   * @return the number (0 before the first)
-   */
-  public long sequence() {
-    return seq;
   }
 
   /** Closes the connections. */
