@@ -57,29 +57,7 @@ public class MembershipBench {
           .withSnapshots(SnapshotPolicy.every(WeftCluster.SNAPSHOT_EVERY));
   private RaftServer leader;
   private RaftServer joiner;
-  private Counter joinerState;
   private int joined;
-
-  /** Counts commands, and snapshots the count (8 bytes). */
-  static final class Counter implements dev.weft.raft.server.StateMachine {
-    volatile long count;
-
-    @Override
-    public byte[] apply(long index, byte[] command) {
-      count++;
-      return null;
-    }
-
-    @Override
-    public byte[] snapshot() {
-      return ByteBuffer.allocate(8).putLong(count).array();
-    }
-
-    @Override
-    public void restore(byte[] snapshot) {
-      count = ByteBuffer.wrap(snapshot).getLong();
-    }
-  }
 
   /**
    * Starts the group and commits {@code entries} commands, 1,024 in flight.
@@ -93,7 +71,7 @@ public class MembershipBench {
           RaftServer.start(
               new RaftConfig(id, IDS, 100, 10, id.hashCode()),
               new MemoryStorage(),
-              new Counter(),
+              new WeftCluster.CountingMachine(),
               network.endpoint(id),
               options));
     }
@@ -114,12 +92,11 @@ public class MembershipBench {
   @Setup(Level.Iteration)
   public void startJoiner() {
     String id = "n" + joined++;
-    joinerState = new Counter();
     joiner =
         RaftServer.start(
             RaftConfig.joining(id, IDS, 100, 10, id.hashCode()),
             new MemoryStorage(),
-            joinerState,
+            new WeftCluster.CountingMachine(),
             network.endpoint(id),
             options);
   }
@@ -138,20 +115,18 @@ public class MembershipBench {
   }
 
   /**
-   * Checks that the new member came to hold the whole state (every command counted, through the
-   * snapshot and the entries after it), then removes and stops it.
+   * Checks that the new member holds the whole state (every command counted, through the snapshot
+   * and the entries after it: a linearizable read on it), then removes and stops it.
    *
-   * @throws Exception if it did not, or the removal fails
+   * @throws Exception if it does not, or the removal fails
    */
   @TearDown(Level.Iteration)
   public void removeJoiner() throws Exception {
-    long end = System.nanoTime() + WAIT.toNanos();
-    while (joinerState.count < entries) {
-      if (System.nanoTime() - end > 0) {
-        throw new IllegalStateException(
-            joiner.id() + " holds " + joinerState.count + " of " + entries + " commands");
-      }
-      Thread.sleep(1);
+    long count =
+        ByteBuffer.wrap(joiner.read(new byte[0]).get(WAIT.toSeconds(), TimeUnit.SECONDS)).getLong();
+    if (count < entries) {
+      throw new IllegalStateException(
+          joiner.id() + " holds " + count + " of " + entries + " commands");
     }
     leader.removeMember(joiner.id()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
     joiner.close();
