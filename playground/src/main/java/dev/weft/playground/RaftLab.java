@@ -4,6 +4,8 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.weft.raft.HardState;
 import dev.weft.raft.LogEntry;
+import dev.weft.raft.Membership;
+import dev.weft.raft.MembershipChangeException;
 import dev.weft.raft.MemoryStorage;
 import dev.weft.raft.RaftConfig;
 import dev.weft.raft.RaftMessage;
@@ -15,11 +17,13 @@ import dev.weft.testkit.sim.Link;
 import dev.weft.testkit.sim.Links;
 import dev.weft.testkit.sim.SimNetwork;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongFunction;
 
 /**
  * The Raft view: five {@link RaftNode}s over {@link MemoryStorage} on the simulator's network, each
@@ -28,6 +32,11 @@ import java.util.Set;
  * loses the node and what it applied and keeps its storage; a restart builds a new node from it.
  * {@link RaftSafety} checks every persisted entry, hard state and applied entry, and the leaders
  * after every event.
+ *
+ * <p>Leadership transfer and membership changes go through the core's own operations ({@link
+ * RaftNode#transferLeadership}, {@link RaftNode#changeMembership}): a removed node keeps running
+ * outside the group; adding a node makes it a learner, which the lab promotes to voter, on
+ * whichever node leads, once the leader reports it caught up (thesis §4.2.1).
  */
 final class RaftLab extends Lab {
   static final List<String> IDS = List.of("n1", "n2", "n3", "n4", "n5");
@@ -42,11 +51,20 @@ final class RaftLab extends Lab {
 
   /**
    * The actions this view takes, in the order the page offers them. The page draws a control only
-   * for an action named here: leadership transfer and membership changes join the list when the
-   * core has them.
+   * for an action named here.
    */
   static final List<String> ACTIONS =
-      List.of("crash", "restart", "partition", "heal", "drop-link", "delay-link", "propose");
+      List.of(
+          "crash",
+          "restart",
+          "partition",
+          "heal",
+          "drop-link",
+          "delay-link",
+          "propose",
+          "transfer",
+          "add-member",
+          "remove-member");
 
   private final SimNetwork<RaftMessage> net;
   private final Flights<RaftMessage> flights = new Flights<>();
@@ -54,6 +72,9 @@ final class RaftLab extends Lab {
   private final Map<String, Member> members = new LinkedHashMap<>();
   private final Map<String, String> linkState = new LinkedHashMap<>();
   private List<List<String>> groups;
+
+  /** Learners added through "add-member", to be promoted to voters once caught up. */
+  private final Set<String> promoting = new LinkedHashSet<>();
 
   RaftLab(long seed) {
     super("raft", seed);
@@ -104,6 +125,10 @@ final class RaftLab extends Lab {
       net.schedule(id, TICK, "tick " + id, this::tick);
       node.tick();
       drain();
+      if (!promoting.isEmpty() && node.status().role() == Role.LEADER) {
+        promoteCaughtUpLearners(this);
+        drain();
+      }
     }
 
     void receive(String from, RaftMessage message) {
@@ -190,6 +215,79 @@ final class RaftLab extends Lab {
     return members.get(id);
   }
 
+  /**
+   * The configuration as the group sees it: the leader's, else that of the up node with the latest
+   * configuration entry (its own view, committed or not), else n1's.
+   */
+  Membership membership() {
+    String leader = leader();
+    if (leader != null) {
+      return members.get(leader).node.membership();
+    }
+    return members.values().stream()
+        .filter(Member::up)
+        .max(Comparator.comparingLong(m -> m.node.membershipIndex()))
+        .orElse(members.get(IDS.get(0)))
+        .node
+        .membership();
+  }
+
+  /** Learners the lab promotes once caught up (those added by "add-member" and not yet voters). */
+  Set<String> promoting() {
+    return Set.copyOf(promoting);
+  }
+
+  private void promoteCaughtUpLearners(Member leader) {
+    RaftNode n = leader.node;
+    Membership now = n.membership();
+    promoting.removeIf(id -> !now.learners().contains(id));
+    for (String learner : promoting) {
+      if (changeRefusal(leader) == null && n.isCaughtUp(learner)) {
+        try {
+          long index = n.changeMembership(now.promote(learner));
+          story.add(
+              sim.now(),
+              leader.id + ": learner " + learner + " has caught up; promoted at index " + index);
+          promoting.remove(learner);
+        } catch (MembershipChangeException e) {
+          // changeRefusal mirrors the core's rules; should it still refuse, try on the next tick.
+        }
+        return;
+      }
+    }
+  }
+
+  /** Why the leader cannot start a membership change now, or null if it can. */
+  private static String changeRefusal(Member leader) {
+    RaftNode n = leader.node;
+    RaftStatus s = n.status();
+    if (n.leadTransferee() != null) {
+      return leader.id + " is handing leadership to " + n.leadTransferee() + "; wait for it";
+    }
+    if (termAt(leader.storage, s.commitIndex()) != s.term()) {
+      return "leader "
+          + leader.id
+          + " has not yet committed an entry of its term "
+          + s.term()
+          + "; retry shortly";
+    }
+    if (n.membershipIndex() > s.commitIndex() || n.membership().isJoint()) {
+      return "another membership change is in progress (" + describe(n.membership()) + ")";
+    }
+    return null;
+  }
+
+  static String describe(Membership m) {
+    String text = "voters " + m.voters();
+    if (!m.learners().isEmpty()) {
+      text += ", learners " + m.learners();
+    }
+    if (m.isJoint()) {
+      text += ", joint with " + m.outgoingVoters();
+    }
+    return text;
+  }
+
   RaftSafety safety() {
     return safety;
   }
@@ -236,6 +334,9 @@ final class RaftLab extends Lab {
           };
       case "drop-link", "delay-link" -> link(a, type.equals("drop-link"));
       case "propose" -> propose(a);
+      case "transfer" -> transfer(a);
+      case "add-member" -> addMember(a);
+      case "remove-member" -> removeMember(a);
       default -> throw new IllegalStateException(type);
     };
   }
@@ -330,11 +431,115 @@ final class RaftLab extends Lab {
       throw ApiException.conflict("no leader right now to take a proposal: wait for an election");
     }
     Member m = members.get(leader);
+    if (m.node.leadTransferee() != null) {
+      throw ApiException.conflict(
+          leader
+              + " takes no proposals while it hands leadership to "
+              + m.node.leadTransferee()
+              + "; wait for the new leader");
+    }
     return () -> {
       long index = m.node.propose(Commands.bytes(command));
       story.add(sim.now(), "proposed \"" + command + "\" at " + leader + ": index " + index);
       m.drain();
     };
+  }
+
+  private Member leaderFor(String what) {
+    String leader = leader();
+    if (leader == null) {
+      throw ApiException.conflict("no leader right now to " + what + ": wait for an election");
+    }
+    return members.get(leader);
+  }
+
+  private Runnable transfer(JsonObject a) {
+    Member target = node(a, "node");
+    Member leader = leaderFor("hand leadership over");
+    if (target == leader) {
+      throw ApiException.conflict(target.id + " already leads");
+    }
+    if (!leader.node.membership().voters().contains(target.id)) {
+      throw ApiException.conflict(
+          target.id
+              + " is not a voter ("
+              + describe(leader.node.membership())
+              + "): only a voter can lead");
+    }
+    if (leader.node.leadTransferee() != null) {
+      throw ApiException.conflict(
+          leader.id + " is already handing leadership to " + leader.node.leadTransferee());
+    }
+    return () -> {
+      leader.node.transferLeadership(target.id);
+      story.add(sim.now(), leader.id + " hands leadership to " + target.id);
+      leader.drain();
+    };
+  }
+
+  private Runnable addMember(JsonObject a) {
+    Member m = node(a, "node");
+    Member leader = leaderFor("add a member");
+    Membership now = leader.node.membership();
+    if (now.members().contains(m.id)) {
+      throw ApiException.conflict(m.id + " is already a member (" + describe(now) + ")");
+    }
+    refuseChange(leader);
+    return change(
+        leader,
+        now.withLearner(m.id),
+        () -> promoting.add(m.id),
+        index ->
+            leader.id
+                + " adds "
+                + m.id
+                + " as a learner at index "
+                + index
+                + "; it becomes a voter once it has caught up");
+  }
+
+  private Runnable removeMember(JsonObject a) {
+    Member m = node(a, "node");
+    Member leader = leaderFor("remove a member");
+    Membership now = leader.node.membership();
+    if (!now.members().contains(m.id)) {
+      throw ApiException.conflict(m.id + " is not a member (" + describe(now) + ")");
+    }
+    if (now.voters().equals(List.of(m.id))) {
+      throw ApiException.conflict(m.id + " is the only voter: a group needs at least one");
+    }
+    refuseChange(leader);
+    return change(
+        leader,
+        now.without(m.id),
+        () -> promoting.remove(m.id),
+        index ->
+            leader.id
+                + " removes "
+                + m.id
+                + " at index "
+                + index
+                + (m == leader ? "; it steps down once the change commits" : ""));
+  }
+
+  /**
+   * Proposes {@code next} on the leader, then updates the lab's own records and tells the story.
+   */
+  private Runnable change(
+      Member leader, Membership next, Runnable record, LongFunction<String> says) {
+    return () -> {
+      long index = leader.node.changeMembership(next);
+      record.run();
+      story.add(sim.now(), says.apply(index));
+      leader.drain();
+    };
+  }
+
+  private static void refuseChange(Member leader) {
+    String why = changeRefusal(leader);
+    if (why != null) {
+      throw ApiException.conflict(why);
+    }
   }
 
   private Member node(JsonObject a, String field) {
@@ -380,6 +585,17 @@ final class RaftLab extends Lab {
         });
     s.put("links", links);
     s.put("groups", groups);
+    Membership config = membership();
+    Map<String, Object> ms = new LinkedHashMap<>();
+    ms.put("voters", config.voters());
+    ms.put("learners", config.learners());
+    ms.put("outgoingVoters", config.outgoingVoters());
+    ms.put("joint", config.isJoint());
+    ms.put("promoting", List.copyOf(promoting));
+    s.put("membership", ms);
+    for (Map<String, Object> n : nodes) {
+      n.put("member", memberRole(config, (String) n.get("id")));
+    }
     s.put("committed", renderCommitted());
     s.put("safety", renderSafety());
     s.put("capabilities", ACTIONS);
@@ -392,6 +608,18 @@ final class RaftLab extends Lab {
             "latency", List.of(MIN_LATENCY, MAX_LATENCY),
             "slowLatency", List.of(SLOW_MIN_LATENCY, SLOW_MAX_LATENCY)));
     return s;
+  }
+
+  /** A node's place in a configuration: voter, learner, outgoing (joint only), or null. */
+  static String memberRole(Membership config, String id) {
+    if (config.voters().contains(id)) {
+      return "voter";
+    } else if (config.learners().contains(id)) {
+      return "learner";
+    } else if (config.outgoingVoters().contains(id)) {
+      return "outgoing";
+    }
+    return null;
   }
 
   private Map<String, Object> renderNode(Member m) {
@@ -423,6 +651,9 @@ final class RaftLab extends Lab {
         entry.put("index", e.index());
         entry.put("term", e.term());
         entry.put("command", e.isEmpty() ? null : Commands.text(e.data()));
+        if (e.kind() == LogEntry.Kind.MEMBERSHIP) {
+          entry.put("membership", describe(Membership.decode(e.data())));
+        }
         log.add(entry);
       }
     }
@@ -479,8 +710,10 @@ final class RaftLab extends Lab {
       return v.preVote() ? "prevote" : "vote";
     } else if (m instanceof RaftMessage.RequestVoteResponse v) {
       return (v.preVote() ? "prevote-" : "vote-") + (v.granted() ? "granted" : "refused");
+    } else if (m instanceof RaftMessage.TimeoutNow) {
+      return "timeout-now";
     }
-    // A kind the core gained after this page was written (a leadership transfer, say).
+    // A kind the page draws in a neutral colour (snapshots, read index requests).
     return "other";
   }
 }

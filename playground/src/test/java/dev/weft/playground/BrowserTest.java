@@ -207,6 +207,22 @@ class BrowserTest {
                     "return [...document.querySelectorAll('#nodes tbody tr')].every(r =>"
                         + " [...r.querySelectorAll('.entry.committed')]"
                         + ".some(e => e.textContent === 'x=42'))"));
+
+    // Hand leadership to a follower with its row's Lead button: it leads without an election
+    // timeout's wait, and the group still commits.
+    String fourth = RaftLab.IDS.stream().filter(id -> !id.equals(third)).findFirst().orElseThrow();
+    assertEquals(
+        "n1 n2 n3 n4 n5", js("return document.querySelector('#membership').dataset.voters"));
+    el("button[data-action=transfer][data-node=" + fourth + "]").click();
+    await("the transfer", () -> nonEmpty(leader()).filter(fourth::equals));
+    awaitTrue(
+        "the transfer in the story",
+        () -> text("#story").contains(third + " hands leadership to " + fourth));
+    command.clear();
+    command.sendKeys("y=7");
+    el("#propose").click();
+    awaitTrue(
+        "the entry after the transfer", () -> !els("#committed li[data-command='y=7']").isEmpty());
     assertTrue(text("#safety").contains("Election safety"));
     assertTrue(els("#safety li.broken").isEmpty());
     el("#play").click(); // pause for a still screenshot

@@ -165,7 +165,10 @@ class RaftLabTest {
     assertEquals(409, refuse(lab, Actions.of("restart", "node", "n1")).status());
     assertEquals(400, refuse(lab, Actions.of("crash", "node", "n9")).status());
     assertEquals(400, refuse(lab, Actions.of("crash")).status());
-    assertEquals(400, refuse(lab, Actions.of("transfer", "node", "n1")).status());
+    assertEquals(400, refuse(lab, Actions.of("explode", "node", "n1")).status());
+    assertEquals(409, refuse(lab, Actions.of("transfer", "node", "n1")).status()); // no leader
+    assertEquals(409, refuse(lab, Actions.of("remove-member", "node", "n1")).status());
+    assertEquals(400, refuse(lab, Actions.of("add-member", "node", "n9")).status());
     assertEquals(400, refuse(lab, Actions.of("drop-link", "from", "n1", "to", "n1")).status());
     assertEquals(400, refuse(lab, Actions.of("propose", "command", " ")).status());
     assertEquals(
@@ -209,6 +212,134 @@ class RaftLabTest {
             export.fingerprint(),
             null);
     assertNotEquals(export.fingerprint(), Views.replay(other).fingerprint());
+  }
+
+  @Test
+  void transferMovesLeadershipToTheChosenTargetWithinAnElectionTimeout() {
+    RaftLab lab = new RaftLab(7);
+    Actions.until(lab, () -> settled(lab), 10, 5_000, "a settled leader");
+    String old = lab.leader();
+    long term = lab.member(old).node.status().term();
+    String target = RaftLab.IDS.stream().filter(id -> !id.equals(old)).findFirst().orElseThrow();
+    assertEquals(409, refuse(lab, Actions.of("transfer", "node", old)).status()); // already leads
+    long asked = lab.viewTime();
+    lab.act(Actions.of("transfer", "node", target));
+    // While the transfer runs the old leader refuses proposals with a reason.
+    ApiException busy = refuse(lab, Actions.of("propose", "command", "x=1"));
+    assertEquals(409, busy.status());
+    assertTrue(busy.getMessage().contains(target), busy.getMessage());
+    long took =
+        Actions.until(lab, () -> target.equals(lab.leader()), 1, 5_000, "the target leading")
+            - asked;
+    // TimeoutNow skips the election timeout: far quicker than one (10 ticks of 10 units).
+    assertTrue(took < RaftLab.ELECTION_TICKS * RaftLab.TICK, "transfer took " + took + " units");
+    assertEquals(term + 1, lab.member(target).node.status().term());
+    assertEquals(Role.FOLLOWER, lab.member(old).node.status().role());
+    assertTrue(
+        lab.story.lines().stream()
+            .anyMatch(l -> l.text().contains("hands leadership to " + target)));
+    lab.act(Actions.of("propose", "command", "after"));
+    Actions.until(lab, () -> applied(lab, "after") == 5, 10, 5_000, "commit everywhere");
+    assertNull(lab.stopped());
+  }
+
+  @Test
+  void removingAFollowerAndThenTheLeaderShrinksTheVotersAndTheRestStillCommit() {
+    RaftLab lab = new RaftLab(11);
+    Actions.until(lab, () -> settled(lab), 10, 5_000, "a settled leader");
+    String leader = lab.leader();
+    String follower = RaftLab.IDS.stream().filter(id -> !id.equals(leader)).findFirst().get();
+    lab.act(Actions.of("remove-member", "node", follower));
+    // One change at a time: a second is refused until the first commits.
+    ApiException busy = refuse(lab, Actions.of("remove-member", "node", leader));
+    assertEquals(409, busy.status());
+    assertTrue(busy.getMessage().contains("in progress"), busy.getMessage());
+    Actions.until(
+        lab, () -> settled(lab) && voters(lab).size() == 4, 10, 5_000, "the removal committed");
+    assertFalse(voters(lab).contains(follower));
+    assertNull(member(lab, follower));
+
+    // The leader removes itself: it steps down once that commits, and another voter leads.
+    lab.act(Actions.of("remove-member", "node", leader));
+    Actions.until(
+        lab,
+        () -> settled(lab) && voters(lab).size() == 3 && !leader.equals(lab.leader()),
+        10,
+        5_000,
+        "the leader's removal committed and a new leader");
+    assertFalse(voters(lab).contains(leader));
+    assertEquals("voter", member(lab, lab.leader()));
+    assertEquals(409, refuse(lab, Actions.of("transfer", "node", leader)).status()); // not a voter
+
+    lab.act(Actions.of("propose", "command", "three"));
+    Actions.until(lab, () -> applied(lab, "three") == 3, 10, 5_000, "commit by the three voters");
+    for (String id : voters(lab)) {
+      assertEquals(1, applied(lab, id, "three"), id);
+    }
+    assertEquals(0, applied(lab, follower, "three") + applied(lab, leader, "three"));
+    assertNull(lab.stopped());
+  }
+
+  @Test
+  void addingARemovedNodeBackMakesItALearnerThatCatchesUpAndIsPromoted() {
+    RaftLab lab = new RaftLab(5);
+    Actions.until(lab, () -> settled(lab), 10, 5_000, "a settled leader");
+    String leader = lab.leader();
+    String out = RaftLab.IDS.stream().filter(id -> !id.equals(leader)).findFirst().get();
+    assertEquals(409, refuse(lab, Actions.of("add-member", "node", out)).status()); // a member
+    lab.act(Actions.of("remove-member", "node", out));
+    Actions.until(
+        lab, () -> settled(lab) && voters(lab).size() == 4, 10, 5_000, "the removal committed");
+    // Commands it misses while outside the group.
+    for (int i = 0; i < 5; i++) {
+      lab.act(Actions.of("propose", "command", "missed" + i));
+    }
+    Actions.until(lab, () -> applied(lab, "missed4") == 4, 10, 5_000, "commit by four");
+    assertEquals(0, applied(lab, out, "missed0"));
+
+    lab.act(Actions.of("add-member", "node", out));
+    assertEquals("learner", member(lab, out));
+    assertEquals(List.of(out), lab.promoting().stream().toList());
+    Actions.until(
+        lab, () -> settled(lab) && voters(lab).contains(out), 10, 5_000, "the learner promoted");
+    assertTrue(lab.promoting().isEmpty());
+    assertEquals(5, voters(lab).size());
+    Actions.until(lab, () -> applied(lab, out, "missed4") == 1, 10, 5_000, "the node caught up");
+    for (int i = 0; i < 5; i++) {
+      assertEquals(1, applied(lab, out, "missed" + i));
+    }
+    assertTrue(
+        lab.story.lines().stream()
+            .anyMatch(l -> l.text().contains("learner " + out + " has caught up")));
+    assertNull(lab.stopped());
+  }
+
+  /** A leader that has committed an entry of its term and whose configuration is committed. */
+  private static boolean settled(RaftLab lab) {
+    String leader = lab.leader();
+    if (leader == null) {
+      return false;
+    }
+    RaftLab.Member m = lab.member(leader);
+    long commit = m.node.status().commitIndex();
+    return RaftLab.termAt(m.storage, commit) == m.node.status().term()
+        && m.node.membershipIndex() <= commit
+        && !m.node.membership().isJoint();
+  }
+
+  private static List<String> voters(RaftLab lab) {
+    return lab.membership().voters();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String member(RaftLab lab, String id) {
+    for (Object n : (List<Object>) lab.render().get("nodes")) {
+      java.util.Map<String, Object> node = (java.util.Map<String, Object>) n;
+      if (node.get("id").equals(id)) {
+        return (String) node.get("member");
+      }
+    }
+    throw new AssertionError("no node " + id);
   }
 
   private static ApiException refuse(Lab lab, com.google.gson.JsonObject action) {

@@ -6,6 +6,7 @@ import dev.weft.raft.RaftMessage.InstallSnapshotResponse;
 import dev.weft.raft.RaftStatus;
 import dev.weft.raft.SnapshotMetadata;
 import dev.weft.raft.SnapshotWriter;
+import dev.weft.raft.internal.jfr.InstallSnapshotEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -24,6 +25,9 @@ import java.io.UncheckedIOException;
  * gathered: the core answers it with its commit index. A chunk at offset 0 starts a new transfer,
  * dropping the one under way.
  *
+ * <p>Each transfer is one {@link InstallSnapshotEvent} ({@code receive}), from its first chunk to
+ * its last, or to the point it was dropped.
+ *
  * <p>Not thread-safe: the replica's thread only.
  */
 final class SnapshotReceiver {
@@ -32,18 +36,31 @@ final class SnapshotReceiver {
   private Transfer current;
   private Transfer complete;
 
-  private static final class Transfer {
+  private final class Transfer {
     final String leader;
     final long term;
     final SnapshotMetadata snapshot;
     final SnapshotWriter writer;
+    final InstallSnapshotEvent event = new InstallSnapshotEvent();
     long received;
+    boolean recorded;
 
     Transfer(String leader, long term, SnapshotMetadata snapshot, SnapshotWriter writer) {
       this.leader = leader;
       this.term = term;
       this.snapshot = snapshot;
       this.writer = writer;
+      event.begin();
+    }
+
+    /** Records the event once: the transfer received its last chunk, or was dropped before. */
+    void record(boolean completed) {
+      if (!recorded) {
+        recorded = true;
+        event.end();
+        event.finish(
+            self, leader, "receive", snapshot.index(), snapshot.term(), received, completed);
+      }
     }
 
     boolean carries(InstallSnapshot c) {
@@ -91,6 +108,7 @@ final class SnapshotReceiver {
     current.received += c.data().length;
     answers.add(answer(c, status, true));
     if (c.done()) {
+      current.record(true);
       discard(complete);
       complete = current;
       current = null;
@@ -141,6 +159,7 @@ final class SnapshotReceiver {
 
   private static void discard(Transfer t) {
     if (t != null) {
+      t.record(false);
       t.writer.close();
     }
   }

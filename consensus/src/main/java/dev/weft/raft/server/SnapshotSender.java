@@ -5,6 +5,7 @@ import dev.weft.raft.RaftMessage.InstallSnapshot;
 import dev.weft.raft.RaftMessage.InstallSnapshotResponse;
 import dev.weft.raft.SnapshotMetadata;
 import dev.weft.raft.SnapshotReader;
+import dev.weft.raft.internal.jfr.InstallSnapshotEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -24,7 +25,8 @@ import java.util.Map;
  * <p>A refused chunk (the follower lost one, or restarted) makes the transfer resume from the
  * offset the follower names, reopening the snapshot if it must go back. A transfer ends when every
  * chunk is acknowledged, when the core asks again (it gave up on it), when it goes unanswered for
- * {@code idleTicks}, or when this replica stops leading.
+ * {@code idleTicks}, or when this replica stops leading. Each transfer is one {@link
+ * InstallSnapshotEvent} ({@code send}), from its start to its end, completed or not.
  *
  * <p>Not thread-safe: the replica's thread only.
  */
@@ -41,6 +43,7 @@ final class SnapshotSender {
   private final class Transfer {
     final String to;
     final long term;
+    final InstallSnapshotEvent event = new InstallSnapshotEvent();
     SnapshotReader reader;
     SnapshotMetadata snapshot;
     long size;
@@ -55,6 +58,7 @@ final class SnapshotSender {
       this.term = term;
       this.lastHeard = now;
       this.lastProgress = now;
+      event.begin();
       open(0);
     }
 
@@ -87,6 +91,22 @@ final class SnapshotSender {
         reader = null;
       }
     }
+
+    /** Ends the transfer: closes the snapshot and records the event (acknowledged bytes). */
+    void end() {
+      end(false);
+    }
+
+    /**
+     * Ends the transfer; {@code reached}: the follower holds the snapshot's index, which with every
+     * chunk sent means it installed the snapshot, even if the last acknowledgement came after.
+     */
+    void end(boolean reached) {
+      close();
+      event.end();
+      boolean completed = sentDone && (acked >= size || reached);
+      event.finish(self, to, "send", snapshot.index(), snapshot.term(), acked, completed);
+    }
   }
 
   SnapshotSender(String self, MutableStorage storage, SnapshotPolicy policy, long idleTicks) {
@@ -100,7 +120,7 @@ final class SnapshotSender {
   void start(InstallSnapshot request, long now) {
     Transfer old = transfers.remove(request.to());
     if (old != null) {
-      old.close();
+      old.end();
     }
     transfers.put(request.to(), new Transfer(request.to(), request.term(), now));
   }
@@ -118,7 +138,7 @@ final class SnapshotSender {
         t.lastProgress = now;
       }
       if (t.finished()) {
-        transfers.remove(r.from()).close();
+        transfers.remove(r.from()).end();
       }
     } else if (r.offset() != t.acked || t.lastRewind != now) {
       // resume where the follower stands: at once if that is not where this side thinks it is
@@ -132,7 +152,7 @@ final class SnapshotSender {
   void onAppended(String from, long index) {
     Transfer t = transfers.get(from);
     if (t != null && index >= t.snapshot.index()) {
-      transfers.remove(from).close();
+      transfers.remove(from).end(true);
     }
   }
 
@@ -145,7 +165,7 @@ final class SnapshotSender {
     for (Iterator<Transfer> it = transfers.values().iterator(); it.hasNext(); ) {
       Transfer t = it.next();
       if (!leading || t.term != term || now - t.lastHeard > idleTicks) {
-        t.close();
+        t.end();
         it.remove();
         continue;
       }
@@ -197,7 +217,7 @@ final class SnapshotSender {
 
   /** Ends every transfer. */
   void closeAll() {
-    transfers.values().forEach(Transfer::close);
+    transfers.values().forEach(Transfer::end);
     transfers.clear();
   }
 }

@@ -9,6 +9,7 @@ import dev.weft.raft.SnapshotMetadata;
 import dev.weft.raft.SnapshotReader;
 import dev.weft.raft.SnapshotWriter;
 import dev.weft.raft.storage.FileStorage;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +30,7 @@ import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -94,12 +96,9 @@ class ObservabilityTest {
       for (int i = 0; i < COMMANDS; i++) {
         results.add(leader.submit(("command-" + i).getBytes(StandardCharsets.UTF_8)));
       }
-      for (CompletableFuture<byte[]> f : results) {
-        f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-      }
-      awaitApplied(servers.values(), leader.status().commitIndex());
+      long index = lastIndex(results);
+      awaitApplied(servers.values(), index);
       FileStorage storage = storages.get(leader.id());
-      long index = leader.status().commitIndex();
       try (SnapshotWriter w =
           storage.beginSnapshot(new SnapshotMetadata(index, leader.status().term()))) {
         w.output().write(new byte[1000]);
@@ -110,14 +109,34 @@ class ObservabilityTest {
       }
       return leader.id();
     } finally {
-      for (RaftServer s : servers.values()) {
-        s.close();
-      }
-      network.close();
-      for (FileStorage s : storages.values()) {
-        s.close();
-      }
+      closeAll(servers, network, storages);
     }
+  }
+
+  private static void closeAll(
+      Map<String, RaftServer> servers,
+      InProcessNetwork network,
+      Map<String, FileStorage> storages) {
+    for (RaftServer s : servers.values()) {
+      s.close();
+    }
+    network.close();
+    for (FileStorage s : storages.values()) {
+      s.close();
+    }
+  }
+
+  /**
+   * Waits for every command's result (the index it was applied at) and returns the last. The
+   * server's status is published after a turn's results, so a test that has its results may still
+   * read the status of the turn before.
+   */
+  private static long lastIndex(List<CompletableFuture<byte[]>> results) throws Exception {
+    long last = 0;
+    for (CompletableFuture<byte[]> f : results) {
+      last = Math.max(last, ByteBuffer.wrap(f.get(WAIT.toSeconds(), TimeUnit.SECONDS)).getLong());
+    }
+    return last;
   }
 
   private static RaftServer awaitLeader(Iterable<RaftServer> servers) throws InterruptedException {
@@ -236,6 +255,143 @@ class ObservabilityTest {
     for (RecordedEvent e : byName.get("dev.weft.RaftSnapshot")) {
       assertTrue(e.getLong("index") >= COMMANDS && e.getLong("term") >= 1, e::toString);
       assertEquals(dir.resolve(leader).toString(), e.getString("directory"));
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void aSnapshotTransferIsRecordedOnTheLeaderAndOnTheFollower() throws Exception {
+    Path file = dir.resolve("install.jfr");
+    InProcessNetwork network = new InProcessNetwork();
+    List<String> ids = List.of("n1", "n2", "n3");
+    Map<String, RaftServer> servers = new LinkedHashMap<>();
+    Map<String, FileStorage> storages = new LinkedHashMap<>();
+    // Snapshots every 10 entries keeping 2, sent in 64-byte chunks: several chunks per transfer.
+    ServerOptions options =
+        TestCluster.fast()
+            .withSnapshots(SnapshotPolicy.every(10).withRetainedEntries(2).withChunkBytes(64));
+    String leaderId;
+    SnapshotMetadata snapshot;
+    long snapshotBytes;
+    try (Recording recording = new Recording()) {
+      recording.enable("dev.weft.RaftInstallSnapshot");
+      recording.start();
+      try {
+        for (String id : ids) {
+          // small segments and no tail of its own, so that the storage compacts what it may
+          storages.put(
+              id,
+              FileStorage.open(
+                  dir.resolve(id),
+                  FileStorage.Options.defaults().withSegmentSize(1024).withRetainedEntries(0)));
+        }
+        // n3 stays down while the other two commit and compact past everything it lacks.
+        for (String id : List.of("n1", "n2")) {
+          servers.put(id, startServer(id, ids, storages.get(id), network, options));
+        }
+        RaftServer leader = awaitLeader(servers.values());
+        leaderId = leader.id();
+        List<CompletableFuture<byte[]>> results = new ArrayList<>();
+        for (int i = 0; i < 4 * COMMANDS; i++) {
+          results.add(leader.submit(("command-" + i).getBytes(StandardCharsets.UTF_8)));
+        }
+        long last = lastIndex(results);
+        // A snapshot of everything applied: the policy takes no other while nothing more is
+        // applied,
+        // so this is the one n3 will receive.
+        long covered = leader.snapshot().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(last, covered);
+        FileStorage leaderStorage = storages.get(leaderId);
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (leaderStorage.firstIndex() <= 2) {
+          assertTrue(System.nanoTime() - end < 0, "the leader never compacted its log");
+          Thread.sleep(5);
+        }
+        snapshot = leaderStorage.snapshotMetadata();
+        assertEquals(covered, snapshot.index());
+        try (SnapshotReader r = leaderStorage.openSnapshot()) {
+          snapshotBytes = r.size();
+        }
+        assertTrue(snapshotBytes > 64, "a snapshot of several chunks: " + snapshotBytes);
+
+        servers.put("n3", startServer("n3", ids, storages.get("n3"), network, options));
+        awaitApplied(servers.values(), last);
+        assertEquals(snapshot.index(), storages.get("n3").snapshotMetadata().index());
+      } finally {
+        closeAll(servers, network, storages);
+      }
+      recording.stop();
+      recording.dump(file);
+    }
+    List<RecordedEvent> events = new ArrayList<>();
+    try (RecordingFile in = new RecordingFile(file)) {
+      while (in.hasMoreEvents()) {
+        RecordedEvent e = in.readEvent();
+        if (e.getEventType().getName().equals("dev.weft.RaftInstallSnapshot")) {
+          assertNull(e.getStackTrace(), "stack traces are off by default: " + e);
+          events.add(e);
+        }
+      }
+    }
+    for (String direction : List.of("send", "receive")) {
+      String node = direction.equals("send") ? leaderId : "n3";
+      String peer = direction.equals("send") ? "n3" : leaderId;
+      List<RecordedEvent> done =
+          events.stream()
+              .filter(e -> e.getString("direction").equals(direction))
+              .filter(e -> e.getBoolean("completed"))
+              .toList();
+      assertTrue(!done.isEmpty(), "a completed " + direction + ": " + events);
+      RecordedEvent e = done.get(done.size() - 1);
+      assertEquals(node, e.getString("node"), e::toString);
+      assertEquals(peer, e.getString("peer"), e::toString);
+      assertEquals(snapshot.index(), e.getLong("index"), e::toString);
+      assertEquals(snapshot.term(), e.getLong("term"), e::toString);
+      if (direction.equals("receive")) {
+        assertEquals(snapshotBytes, e.getLong("bytes"), e::toString);
+      } else {
+        // every byte acknowledged, unless the follower's append answer overtook the last one
+        assertTrue(e.getLong("bytes") > 0 && e.getLong("bytes") <= snapshotBytes, e::toString);
+      }
+      assertTrue(e.getDuration().toNanos() > 0 && e.getDuration().toSeconds() < 60, e::toString);
+    }
+  }
+
+  private static RaftServer startServer(
+      String id,
+      List<String> ids,
+      FileStorage storage,
+      InProcessNetwork network,
+      ServerOptions options) {
+    return RaftServer.start(
+        new RaftConfig(id, ids, 10, 1, id.hashCode()),
+        storage,
+        new ListMachine(),
+        network.endpoint(id),
+        options,
+        RaftMetrics.none());
+  }
+
+  /** Keeps the commands it applied, one a line; its snapshot is that text. */
+  static final class ListMachine implements StateMachine {
+    private final StringBuilder lines = new StringBuilder();
+
+    @Override
+    public synchronized byte[] apply(long index, byte[] command) {
+      lines.append(index).append(' ').append(new String(command, StandardCharsets.UTF_8));
+      lines.append('\n');
+      return ByteBuffer.allocate(8).putLong(index).array();
+    }
+
+    @Override
+    public synchronized byte[] snapshot() {
+      return lines.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public synchronized void restore(byte[] snapshot) {
+      lines.setLength(0);
+      lines.append(new String(snapshot, StandardCharsets.UTF_8));
     }
   }
 

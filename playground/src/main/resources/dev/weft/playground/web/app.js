@@ -259,16 +259,22 @@ const ROLE_TEXT = { LEADER: 'leader', CANDIDATE: 'candidate', PRE_CANDIDATE: 'pr
 const MSG_COLOR = {
   prevote: '#b48ee6', vote: '#7b3fd1', 'append-entries': '#2f6fdb', append: '#8fb3d9', heartbeat: '#8fb3d9',
   'append-ok': '#1f9e52', 'heartbeat-ok': '#7cc79a', 'prevote-granted': '#1f9e52', 'vote-granted': '#1f9e52',
-  'append-reject': '#d6453a', 'prevote-refused': '#d6453a', 'vote-refused': '#d6453a', other: '#667085',
+  'append-reject': '#d6453a', 'prevote-refused': '#d6453a', 'vote-refused': '#d6453a', 'timeout-now': '#e0559b', other: '#667085',
 };
 const GROUP_RING = ['none', '#9b6bd3', '#1f9e89'];
 
-// Actions on one node, drawn in its row when the server lists them in its capabilities. A new
-// one (leadership transfer, removal from the group) is one more entry here.
+// Actions on one node, drawn in its row when the server lists them in its capabilities.
+// Transfer hands leadership to this node; add makes a node outside the group a learner, which
+// the server promotes to voter once it has caught up; remove takes it out (the leader too).
 const NODE_ACTIONS = [
   { type: 'crash', label: 'Crash', when: n => n.up },
   { type: 'restart', label: 'Restart', when: n => !n.up },
+  { type: 'transfer', label: 'Lead', title: 'hand leadership to this node', when: (n, st) => n.up && st.leader && n.id !== st.leader && n.member === 'voter' },
+  { type: 'remove-member', label: 'Remove', title: 'remove this node from the group', when: (n, st) => st.leader && !!n.member },
+  { type: 'add-member', label: 'Add', title: 'add this node back: a learner first, a voter once caught up', when: (n, st) => st.leader && !n.member },
 ];
+
+const MEMBER_TEXT = { voter: '', learner: 'learner', outgoing: 'leaving', null: 'not a member' };
 
 function nodePos(i) {
   const a = -Math.PI / 2 + (i * 2 * Math.PI) / 5;
@@ -308,6 +314,12 @@ function drawCluster(st) {
   const parts = [];
   const leader = st.leader;
   parts.push(`<text id="leader" class="title" x="12" y="22" data-leader="${leader || ''}">${leader ? `Leader: ${leader} \u00b7 term ${st.leaderTerm}` : 'No leader'}</text>`);
+  const ms = st.membership;
+  const cfg = [`voters: ${ms.voters.join(' ')}`];
+  if (ms.learners.length) cfg.push(`learners: ${ms.learners.join(' ')}`);
+  if (ms.joint) cfg.push(`joint with: ${ms.outgoingVoters.join(' ')}`);
+  parts.push(`<text id="membership" class="config" x="12" y="40" data-voters="${ms.voters.join(' ')}" data-learners="${ms.learners.join(' ')}" data-joint="${ms.joint}">`
+    + cfg.map((line, i) => `<tspan x="12" dy="${i ? 15 : 0}">${line}</tspan>`).join('') + '</text>');
   // links: within a group, light; a cut or slow link coloured on its own lane
   const lane = (a, b) => {
     const dx = pos[b].x - pos[a].x, dy = pos[b].y - pos[a].y, len = Math.hypot(dx, dy);
@@ -337,11 +349,11 @@ function drawCluster(st) {
     }
     const fill = ROLE_FILL[n.role] || '#ddd';
     parts.push(`<g class="node" data-node="${n.id}" data-role="${n.role}">`
-      + `<circle cx="${p.x}" cy="${p.y}" r="${NODE_R}" fill="${fill}" stroke="${n.role === 'LEADER' ? '#9a6a00' : '#5b6b82'}" stroke-width="${n.role === 'LEADER' ? 3 : 1.5}"/>`
+      + `<circle cx="${p.x}" cy="${p.y}" r="${NODE_R}" fill="${fill}" stroke="${n.role === 'LEADER' ? '#9a6a00' : '#5b6b82'}" stroke-width="${n.role === 'LEADER' ? 3 : 1.5}"${n.member === 'voter' ? '' : ' stroke-dasharray="5 3"'}/>`
       + `<text class="node-id" x="${p.x}" y="${p.y - 3}" text-anchor="middle">${n.id}</text>`
       + `<text class="node-sub" x="${p.x}" y="${p.y + 13}" text-anchor="middle">term ${n.term}</text>`
       + (n.up ? '' : `<line x1="${p.x - 22}" y1="${p.y - 22}" x2="${p.x + 22}" y2="${p.y + 22}" stroke="#4b5261" stroke-width="3"/>`)
-      + `<text x="${p.x}" y="${p.y + NODE_R + 16}" text-anchor="middle" class="node-role">${ROLE_TEXT[n.role] || n.role}</text>`
+      + `<text x="${p.x}" y="${p.y + NODE_R + 16}" text-anchor="middle" class="node-role">${ROLE_TEXT[n.role] || n.role}${MEMBER_TEXT[n.member] ? ' \u00b7 ' + MEMBER_TEXT[n.member] : ''}</text>`
       + `<title>${n.id}: ${ROLE_TEXT[n.role] || n.role}, term ${n.term}, voted ${n.vote || 'nobody'}, commit ${n.commit}</title></g>`);
   });
   // messages in flight
@@ -375,7 +387,7 @@ function drawCluster(st) {
 function drawNodeTable(st) {
   const body = $('#nodes tbody');
   if (body.rows.length !== st.nodes.length) {
-    body.innerHTML = st.nodes.map(n => `<tr id="node-${n.id}"><td><b>${n.id}</b></td><td class="role"></td><td class="num term"></td><td class="vote"></td><td class="num commit"></td><td class="log-cell"><div class="log"></div></td><td class="actions"></td></tr>`).join('');
+    body.innerHTML = st.nodes.map(n => `<tr id="node-${n.id}"><td><b>${n.id}</b><small class="member"></small></td><td class="role"></td><td class="num term"></td><td class="vote"></td><td class="num commit"></td><td class="log-cell"><div class="log"></div></td><td class="actions"></td></tr>`).join('');
     body.addEventListener('click', e => {
       const b = e.target.closest('button[data-action]');
       if (b) actionFrom(b);
@@ -387,6 +399,8 @@ function drawNodeTable(st) {
     const role = $('.role', row);
     role.className = 'role ' + n.role;
     setText(role, ROLE_TEXT[n.role] || n.role);
+    setText($('.member', row), MEMBER_TEXT[n.member] || '');
+    row.classList.toggle('outside', !n.member);
     setText($('.term', row), n.term);
     setText($('.vote', row), n.vote || '\u2013');
     setText($('.commit', row), n.commit);
@@ -398,17 +412,18 @@ function drawNodeTable(st) {
       log.innerHTML = (first > 1 ? `<span class="more" title="${first - 1} earlier entries">\u2026</span>` : '')
         + n.log.map(e => {
           const committed = e.index <= n.commit;
-          const text = e.command === undefined || e.command === null ? `t${e.term}` : e.command;
-          return `<span class="entry ${committed ? 'committed' : 'uncommitted'} ${e.command == null ? 'noop' : ''}" data-index="${e.index}" data-term="${e.term}" style="background:${termColor(e.term)}" title="index ${e.index}, term ${e.term}: ${e.command == null ? "the leader's no-op" : esc(e.command)}${committed ? '' : ' (not known committed here)'}">${esc(text)}</span>`;
+          const text = e.membership ? 'cfg' : e.command === undefined || e.command === null ? `t${e.term}` : e.command;
+          const what = e.membership ? 'configuration: ' + e.membership : e.command == null ? "the leader's no-op" : e.command;
+          return `<span class="entry ${committed ? 'committed' : 'uncommitted'} ${e.command == null ? 'noop' : ''}${e.membership ? ' config' : ''}" data-index="${e.index}" data-term="${e.term}" style="background:${termColor(e.term)}" title="index ${e.index}, term ${e.term}: ${esc(what)}${committed ? '' : ' (not known committed here)'}">${esc(text)}</span>`;
         }).join('');
     }
     // node actions: update in place, so that a click is never lost to a redraw
     const cell = $('.actions', row);
-    const wanted = NODE_ACTIONS.filter(a => st.capabilities.includes(a.type) && a.when(n));
+    const wanted = NODE_ACTIONS.filter(a => st.capabilities.includes(a.type) && a.when(n, st));
     const sigA = wanted.map(a => a.type).join(',');
     if (cell.dataset.sig !== sigA) {
       cell.dataset.sig = sigA;
-      cell.innerHTML = wanted.map(a => `<button data-action="${a.type}" data-node="${n.id}">${a.label}</button>`).join(' ');
+      cell.innerHTML = wanted.map(a => `<button data-action="${a.type}" data-node="${n.id}"${a.title ? ` title="${a.title}"` : ''}>${a.label}</button>`).join(' ');
     }
   });
 }

@@ -9,9 +9,12 @@ import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 
 /**
- * An InstallSnapshot transfer between a leader and a follower, from its first chunk to its last, on
- * either side. Defined ahead of the driver's snapshot transfer; the driver emits it once that lands
- * (the README's observability section says which events are emitted today).
+ * An InstallSnapshot transfer between a leader and a follower, on either side: on the leader
+ * ({@code send}) from the start of the transfer to its last acknowledged chunk, or to the point it
+ * was abandoned (the follower went quiet, the leader stepped down, or the core asked again); on the
+ * follower ({@code receive}) from the first chunk to the last, or to the point it was dropped (a
+ * new transfer began, a write failed, the driver closed). {@code bytes} is what the follower
+ * acknowledged (send) or wrote (receive).
  */
 @Name("dev.weft.RaftInstallSnapshot")
 @Label("Raft InstallSnapshot")
