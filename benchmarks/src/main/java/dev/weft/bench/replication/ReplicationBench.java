@@ -28,11 +28,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * keys of 16-byte values, {@code writePercent} of them puts and the rest gets. Everything runs in
  * one process on in-process networks (no disk, no real network), with a tick of 10 ms.
  *
- * <p>Primary score: operations per second, all threads together. Secondary scores (JMH auxiliary
- * counters, also per second): {@code writes} and {@code messages}, every message the service's
- * network carried during the iteration (requests, forwards, acknowledgments, replies, heartbeats,
- * leases, and the configuration service's Raft traffic). Messages per write at 95% writes is {@code
- * messages / writes}; at lower write shares the reads' messages and the background are in it too.
+ * <p>Primary score: operations per second, all threads together. Secondary scores (JMH event
+ * counters, so totals over the measurement iterations, not rates): {@code writes} and {@code
+ * messages}, every message the service's network carried (requests, forwards, acknowledgments,
+ * replies, heartbeats, leases, and the configuration service's Raft traffic). Messages per write at
+ * 95% writes is {@code messages / writes}; at lower write shares the reads' messages and the
+ * background are in it too. {@code dev.weft.bench.report.ReplicationReport} makes the table.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

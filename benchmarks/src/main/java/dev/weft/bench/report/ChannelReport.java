@@ -189,16 +189,26 @@ public final class ChannelReport {
    * @throws IllegalArgumentException if the markers are missing, repeated or out of order
    */
   static String withSummary(String text, String summary) {
-    int from = text.indexOf(START);
-    int to = text.indexOf(END);
+    return withSection(text, START, END, summary);
+  }
+
+  /**
+   * {@code text} with whatever lay between the lines {@code start} and {@code end} replaced by
+   * {@code body}: how each report writes its part of the README.
+   *
+   * @throws IllegalArgumentException if the markers are missing, repeated or out of order
+   */
+  static String withSection(String text, String start, String end, String body) {
+    int from = text.indexOf(start);
+    int to = text.indexOf(end);
     if (from < 0
         || to < from
-        || text.indexOf(START, from + 1) >= 0
-        || text.indexOf(END, to + 1) >= 0) {
+        || text.indexOf(start, from + 1) >= 0
+        || text.indexOf(end, to + 1) >= 0) {
       throw new IllegalArgumentException(
-          "the README needs one " + START + " followed by one " + END + " line");
+          "the README needs one " + start + " followed by one " + end + " line");
     }
-    return text.substring(0, from + START.length()) + "\n" + summary + text.substring(to);
+    return text.substring(0, from + start.length()) + "\n" + body + text.substring(to);
   }
 
   /**

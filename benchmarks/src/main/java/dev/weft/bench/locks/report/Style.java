@@ -3,9 +3,9 @@ package dev.weft.bench.locks.report;
 import java.util.Map;
 
 /**
- * How a strategy looks in charts and what family it belongs to: JDK locks are solid lines, weft's
- * Mutex and RWMutex thick solid lines, the spin locks of {@code dev.weft.sync.locks} dashed, and
- * reader-writer strategies dotted.
+ * How a strategy (or a replication scheme) looks in charts and what family it belongs to: JDK locks
+ * are solid lines, weft's Mutex and RWMutex thick solid lines, the spin locks of {@code
+ * dev.weft.sync.locks} dashed, and reader-writer strategies dotted.
  *
  * @param label the name shown to readers
  * @param color an SVG colour
@@ -41,7 +41,12 @@ record Style(String label, String color, String dash, double width) {
           Map.entry("RWMutex", new Style("weft RWMutex", "#111111", DOTTED, 3.5)),
           Map.entry(
               "RWMutex-optimistic",
-              new Style("weft RWMutex (optimistic reads)", "#666666", DOTTED, 3.5)));
+              new Style("weft RWMutex (optimistic reads)", "#666666", DOTTED, 3.5)),
+          // the replication schemes' chart (dev.weft.bench.report.ReplicationReport)
+          Map.entry("Raft key-value", new Style("Raft key-value", "#111111", SOLID, 3)),
+          Map.entry("primary-backup", new Style("primary-backup", "#1f77b4", SOLID, 2)),
+          Map.entry("chain, tail reads", new Style("chain, tail reads", "#d62728", SOLID, 2)),
+          Map.entry("chain, CRAQ reads", new Style("chain, CRAQ reads", "#2ca02c", DASHED, 2)));
 
   private static final String[] SPARE = {
     "#a6761d", "#1b9e77", "#e7298a", "#66a61e", "#7570b3", "#d95f02"

@@ -37,6 +37,21 @@ public final class SvgChart {
    *     an error, never an output
    */
   public static String render(String title, String yLabel, List<Series> series) {
+    return render(title, yLabel, "threads", series);
+  }
+
+  /**
+   * Renders a chart whose x axis is something other than threads (each point's {@code threads} is
+   * then that quantity, such as a percentage of writes).
+   *
+   * @param title the chart's title
+   * @param yLabel the y axis label (the unit)
+   * @param xLabel the x axis label, also used in the legend's heading ("at 95 % writes")
+   * @param series the lines
+   * @return the SVG document
+   * @throws IllegalArgumentException if no series has a positive, finite score
+   */
+  public static String render(String title, String yLabel, String xLabel, List<Series> series) {
     TreeSet<Integer> threads = new TreeSet<>();
     double min = Double.POSITIVE_INFINITY;
     double max = 0;
@@ -79,7 +94,7 @@ public final class SvgChart {
             LEFT,
             escape(title)));
     grid(svg, scale, lo, hi);
-    axes(svg, scale, yLabel);
+    axes(svg, scale, yLabel, xLabel);
 
     List<Series> drawn = new ArrayList<>();
     for (Series s : series) {
@@ -88,7 +103,7 @@ public final class SvgChart {
         line(svg, scale, s);
       }
     }
-    legend(svg, drawn, xs.get(xs.size() - 1));
+    legend(svg, drawn, xs.get(xs.size() - 1), xLabel);
     svg.append("</svg>\n");
     return svg.toString();
   }
@@ -121,7 +136,7 @@ public final class SvgChart {
     }
   }
 
-  private static void axes(StringBuilder svg, Scale scale, String yLabel) {
+  private static void axes(StringBuilder svg, Scale scale, String yLabel, String xLabel) {
     int bottom = TOP + PLOT_HEIGHT;
     svg.append(
         String.format(
@@ -152,9 +167,10 @@ public final class SvgChart {
     svg.append(
         String.format(
             Locale.ROOT,
-            "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">threads</text>%n",
+            "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
             LEFT + PLOT_WIDTH / 2,
-            bottom + 40));
+            bottom + 40,
+            escape(xLabel)));
     svg.append(
         String.format(
             Locale.ROOT,
@@ -218,7 +234,7 @@ public final class SvgChart {
     svg.append(dots);
   }
 
-  private static void legend(StringBuilder svg, List<Series> drawn, int maxThreads) {
+  private static void legend(StringBuilder svg, List<Series> drawn, int maxThreads, String xLabel) {
     List<Series> order = new ArrayList<>(drawn);
     order.sort(
         Comparator.comparingDouble((Series s) -> orderKey(s, maxThreads))
@@ -227,10 +243,11 @@ public final class SvgChart {
     svg.append(
         String.format(
             Locale.ROOT,
-            "<text x=\"%d\" y=\"%d\" font-weight=\"bold\">at %d threads</text>%n",
+            "<text x=\"%d\" y=\"%d\" font-weight=\"bold\">at %d %s</text>%n",
             LEGEND_X,
             TOP + 4,
-            maxThreads));
+            maxThreads,
+            escape(xLabel)));
     int y = TOP + 24;
     for (Series s : order) {
       Style style = Style.of(s.strategy());
