@@ -40,7 +40,7 @@ public final class KvClient extends SessionKvClient {
    * @param servers the servers of the cluster
    * @param attemptTimeout how long one attempt waits before trying another server
    * @param deadline how long a request may take in all before it fails
-   * @throws IllegalArgumentException if there are no servers
+   * @throws IllegalArgumentException if there are no servers, or {@code deadline} is not positive
    */
   public KvClient(List<RaftServer> servers, Duration attemptTimeout, Duration deadline) {
     this(ids(servers), byId(servers)::get, attemptTimeout, deadline);
@@ -54,7 +54,7 @@ public final class KvClient extends SessionKvClient {
    * @param servers the running server with an id, or null while it is down
    * @param attemptTimeout how long one attempt waits before trying another server
    * @param deadline how long a request may take in all before it fails
-   * @throws IllegalArgumentException if there are no servers
+   * @throws IllegalArgumentException if there are no servers, or {@code deadline} is not positive
    */
   public KvClient(
       List<String> ids,
