@@ -118,76 +118,6 @@ public record ServerOptions(
   }
 
   /**
-   * Creates options with the default lease clock drift bound (10%).
-   *
-   * @param tickInterval wall-clock time per tick
-   * @param proposalTimeout how long a proposal may wait
-   * @param forwardProposals whether followers forward proposals
-   * @param drainTimeout how long close waits for proposals in flight
-   * @param inboxCapacity envelopes that may wait
-   * @param proposalQueueCapacity proposals that may wait
-   * @param maxBatch the most inputs per loop iteration
-   * @param snapshots the snapshot policy
-   * @throws IllegalArgumentException as the canonical constructor
-   * @throws NullPointerException if a duration or the policy is null
-   */
-  public ServerOptions(
-      Duration tickInterval,
-      Duration proposalTimeout,
-      boolean forwardProposals,
-      Duration drainTimeout,
-      int inboxCapacity,
-      int proposalQueueCapacity,
-      int maxBatch,
-      SnapshotPolicy snapshots) {
-    this(
-        tickInterval,
-        proposalTimeout,
-        forwardProposals,
-        drainTimeout,
-        inboxCapacity,
-        proposalQueueCapacity,
-        maxBatch,
-        snapshots,
-        DEFAULT_LEASE_CLOCK_DRIFT);
-  }
-
-  /**
-   * Creates options without automatic snapshots ({@link SnapshotPolicy#never()}).
-   *
-   * @param tickInterval wall-clock time per tick
-   * @param proposalTimeout how long a proposal may wait
-   * @param forwardProposals whether followers forward proposals
-   * @param drainTimeout how long close waits for proposals in flight
-   * @param inboxCapacity envelopes that may wait
-   * @param proposalQueueCapacity proposals that may wait
-   * @param maxBatch the most inputs per loop iteration
-   * @param leaseClockDrift the clock drift bound for lease reads, in [0, 0.5)
-   * @throws IllegalArgumentException as the canonical constructor
-   * @throws NullPointerException if a duration is null
-   */
-  public ServerOptions(
-      Duration tickInterval,
-      Duration proposalTimeout,
-      boolean forwardProposals,
-      Duration drainTimeout,
-      int inboxCapacity,
-      int proposalQueueCapacity,
-      int maxBatch,
-      double leaseClockDrift) {
-    this(
-        tickInterval,
-        proposalTimeout,
-        forwardProposals,
-        drainTimeout,
-        inboxCapacity,
-        proposalQueueCapacity,
-        maxBatch,
-        SnapshotPolicy.never(),
-        leaseClockDrift);
-  }
-
-  /**
    * The defaults: 10 ms ticks, 5 s proposal timeout, followers reject proposals, 5 s drain, 65,536
    * queued envelopes, 8,192 queued proposals, batches of up to 4,096 inputs, no automatic
    * snapshots, a clock drift bound of 10% for lease reads.
@@ -203,7 +133,8 @@ public record ServerOptions(
         65_536,
         8192,
         4096,
-        0.1);
+        SnapshotPolicy.never(),
+        DEFAULT_LEASE_CLOCK_DRIFT);
   }
 
   /**
