@@ -235,8 +235,14 @@ final class RingChannel<T> extends AbstractChannel<T> {
 
   @Override
   void waitersChanged(boolean send, int delta) {
-    VarHandle h = send ? WAITING_SENDERS : WAITING_RECEIVERS;
-    h.setVolatile(this, (int) h.getVolatile(this) + delta); // under the lock: no lost update
+    // Under the lock, so a plain read-modify-write loses no update. Each branch names its own
+    // constant VarHandle: a handle chosen at run time (a phi of two handles) defeats the JIT's
+    // constant folding of the access and, on Temurin 25.0.3, crashed C2 while compiling signal().
+    if (send) {
+      WAITING_SENDERS.setVolatile(this, (int) WAITING_SENDERS.getVolatile(this) + delta);
+    } else {
+      WAITING_RECEIVERS.setVolatile(this, (int) WAITING_RECEIVERS.getVolatile(this) + delta);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Fork(
     value = 1,
-    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
 public class ChannelBench {
   @Param({"weft", "jox", "jdk", "ltq"})
   public String impl;
@@ -81,7 +81,7 @@ public class ChannelBench {
   @OutputTimeUnit(TimeUnit.NANOSECONDS)
   @Fork(
       value = 1,
-      jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+      jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
   public static class ManyToMany {
     @Param({"weft", "jox", "jdk"})
     public String impl;
@@ -139,7 +139,7 @@ public class ChannelBench {
   @OutputTimeUnit(TimeUnit.NANOSECONDS)
   @Fork(
       value = 1,
-      jvmArgsAppend = {"-Xms2g", "-Xmx2g", ADD_EXPORTS, UNSAFE_ALLOW})
+      jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch", ADD_EXPORTS, UNSAFE_ALLOW})
   public abstract static class QueueShape {
     @Param({"platform", "virtual"})
     public String kind;
@@ -209,7 +209,7 @@ public class ChannelBench {
   @OutputTimeUnit(TimeUnit.NANOSECONDS)
   @Fork(
       value = 1,
-      jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+      jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
   public static class PingPong {
     static final int ROUNDS = 50_000;
 

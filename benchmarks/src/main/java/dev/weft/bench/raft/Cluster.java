@@ -23,6 +23,17 @@ interface Cluster extends AutoCloseable {
    */
   String settings();
 
+  /**
+   * Where each node's log stands, in words, for a line after each iteration: which node leads and
+   * how far each follower's log is behind the leader's. Empty where the implementation does not
+   * say.
+   *
+   * @return one line, or an empty string
+   */
+  default String progress() {
+    return "";
+  }
+
   @Override
   void close();
 

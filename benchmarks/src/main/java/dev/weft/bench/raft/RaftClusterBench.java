@@ -42,7 +42,7 @@ import org.openjdk.jmh.runner.IterationType;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(
     value = 3,
-    jvmArgsAppend = {"-Xms8g", "-Xmx8g"})
+    jvmArgsAppend = {"-Xms8g", "-Xmx8g", "-XX:+AlwaysPreTouch"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class RaftClusterBench {
@@ -115,6 +115,10 @@ public class RaftClusterBench {
     if (params.getType() == IterationType.MEASUREMENT) {
       measuredNanos += System.nanoTime() - iterationStart;
       measuredCommands += commands.sum() - commandsAtStart;
+    }
+    String progress = cluster.progress();
+    if (!progress.isEmpty()) {
+      System.out.printf("%n[%s] %s%n", impl, progress);
     }
   }
 

@@ -3,8 +3,10 @@ package dev.weft.bench.raft;
 import dev.weft.raft.MemoryStorage;
 import dev.weft.raft.MutableStorage;
 import dev.weft.raft.RaftConfig;
+import dev.weft.raft.RaftStatus;
 import dev.weft.raft.Role;
 import dev.weft.raft.server.InProcessNetwork;
+import dev.weft.raft.server.RaftMetrics;
 import dev.weft.raft.server.RaftServer;
 import dev.weft.raft.server.ServerOptions;
 import dev.weft.raft.server.SnapshotPolicy;
@@ -19,7 +21,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -79,6 +86,8 @@ final class WeftCluster implements Cluster {
   private RaftServer leader;
 
   private final String settings;
+  private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+  private final Map<String, Long> reported = new ConcurrentHashMap<>();
 
   WeftCluster(Flow flow, boolean snapshots) throws IOException, InterruptedException {
     this(flow, snapshots, CountingMachine::new, null);
@@ -140,7 +149,8 @@ final class WeftCluster implements Cluster {
               storage(id),
               machines.get(),
               network.endpoint(id),
-              options));
+              options,
+              counters(id)));
     }
     leader = awaitLeader(servers);
   }
@@ -191,6 +201,51 @@ final class WeftCluster implements Cluster {
   /** The servers, in start order. */
   List<RaftServer> servers() {
     return servers;
+  }
+
+  /**
+   * Per node, since the previous call: the loop turns that applied entries and the entries they
+   * applied (so the mean batch a turn commits), and the node's role.
+   */
+  @Override
+  public String progress() {
+    StringBuilder b = new StringBuilder();
+    for (RaftServer s : servers) {
+      RaftStatus st = s.status();
+      long turns = delta(st.id() + " weft.raft.commit.batches");
+      long entries = delta(st.id() + " weft.raft.applied.entries");
+      b.append(b.isEmpty() ? "" : "; ")
+          .append(
+              String.format(
+                  "%s %s: %,d turns applied %,d entries (%.1f a turn)",
+                  st.id(),
+                  st.role().name().toLowerCase(Locale.ROOT),
+                  turns,
+                  entries,
+                  turns == 0 ? 0.0 : (double) entries / turns));
+    }
+    return b.toString();
+  }
+
+  /** A registry that keeps only the counters, by node and name. */
+  private RaftMetrics counters(String id) {
+    return new RaftMetrics() {
+      @Override
+      public Counter counter(String name, String description, Map<String, String> tags) {
+        return counts.computeIfAbsent(id + " " + name, k -> new LongAdder())::add;
+      }
+
+      @Override
+      public void gauge(
+          String name, String description, Map<String, String> tags, LongSupplier value) {}
+    };
+  }
+
+  private long delta(String key) {
+    LongAdder a = counts.get(key);
+    long now = a == null ? 0 : a.sum();
+    Long before = reported.put(key, now);
+    return now - (before == null ? 0 : before);
   }
 
   @Override

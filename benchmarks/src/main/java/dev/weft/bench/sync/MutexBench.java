@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Fork(
     value = 1,
-    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"})
 public class MutexBench {
   @Param({"platform", "virtual"})
   public String kind;
@@ -100,7 +100,7 @@ public class MutexBench {
   @OutputTimeUnit(TimeUnit.NANOSECONDS)
   @Fork(
       value = 1,
-      jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+      jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"})
   public static class Uncontended {
     private final Mutex mutex = new Mutex();
     private final BareMutex bare = new BareMutex();

@@ -32,7 +32,7 @@ public class WaitGroupBench {
   @OutputTimeUnit(TimeUnit.NANOSECONDS)
   @Fork(
       value = 1,
-      jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+      jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"})
   public static class AddDone {
     @Param({"platform", "virtual"})
     public String kind;
@@ -95,7 +95,7 @@ public class WaitGroupBench {
   @OutputTimeUnit(TimeUnit.NANOSECONDS)
   @Fork(
       value = 1,
-      jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+      jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"})
   public static class Cycle {
     private final WaitGroup group = new WaitGroup();
     private final Phaser phaser = new Phaser(1);
