@@ -3,11 +3,13 @@ package dev.weft.bench;
 import jdk.jfr.Recording;
 
 /**
- * A JDK Flight Recorder recording for the events-cost benchmarks, by mode: {@code none} (no
- * recording: weft's event code is never instrumented, as in production without JFR), {@code
- * weft-off} (a recording of the JDK's default events with weft's disabled: the event classes are
- * instrumented and each emission site checks and finds them off) and {@code weft-on} (the same with
- * weft's events enabled at their default thresholds).
+ * A JDK Flight Recorder recording for the events-cost benchmarks, by mode: {@code removed} (no
+ * recording, and weft's emission sites switched off with {@code -Ddev.weft.jfr=false}, set before
+ * the first event class initialises, so the JIT folds them away: the code as if it had no events),
+ * {@code none} (no recording: weft's event code is never instrumented, as in production without
+ * JFR), {@code weft-off} (a recording of the JDK's default events with weft's disabled: the event
+ * classes are instrumented and each emission site checks and finds them off) and {@code weft-on}
+ * (the same with weft's events enabled at their default thresholds).
  */
 public final class FlightRecording implements AutoCloseable {
   /** weft's event names. */
@@ -33,12 +35,17 @@ public final class FlightRecording implements AutoCloseable {
   /**
    * Starts a recording for {@code mode}.
    *
-   * @param mode none, weft-off or weft-on
+   * @param mode removed, none, weft-off or weft-on
    * @return the recording, to close after the trial
    * @throws Exception if the JDK's default configuration cannot be read
    */
   public static FlightRecording start(String mode) throws Exception {
     if (mode.equals("none")) {
+      return new FlightRecording(null);
+    }
+    if (mode.equals("removed")) {
+      // read once, when the first event class initialises: the trial's setup runs before that
+      System.setProperty("dev.weft.jfr", "false");
       return new FlightRecording(null);
     }
     Recording r = new Recording(jdk.jfr.Configuration.getConfiguration("default"));

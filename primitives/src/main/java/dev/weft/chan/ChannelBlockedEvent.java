@@ -41,8 +41,21 @@ final class ChannelBlockedEvent extends Event {
   @Description("send, receive or select")
   String operation;
 
+  /**
+   * False where the JVM runs with {@code -Ddev.weft.jfr=false}: then no event is made or timed at
+   * all, and the JIT folds the emission sites away (so the benchmarks can measure what the disabled
+   * events cost).
+   */
+  static final boolean ENABLED = !"false".equals(System.getProperty("dev.weft.jfr"));
+
+  /** What {@link #start} returns where events are switched off: never begun nor committed. */
+  private static final ChannelBlockedEvent OFF = new ChannelBlockedEvent();
+
   /** Starts timing a wait. */
   static ChannelBlockedEvent start() {
+    if (!ENABLED) {
+      return OFF;
+    }
     ChannelBlockedEvent event = new ChannelBlockedEvent();
     event.begin();
     return event;
@@ -50,6 +63,9 @@ final class ChannelBlockedEvent extends Event {
 
   /** Ends the wait and commits the event if a recording wants it (enabled, above threshold). */
   void finish(long channel, int capacity, String operation) {
+    if (!ENABLED) {
+      return;
+    }
     end();
     if (shouldCommit()) {
       this.channel = channel;

@@ -41,8 +41,21 @@ final class LockWaitEvent extends Event {
   @Description("False if a timed acquisition gave up")
   boolean acquired;
 
+  /**
+   * False where the JVM runs with {@code -Ddev.weft.jfr=false}: then no event is made or timed at
+   * all, and the JIT folds the emission sites away (so the benchmarks can measure what the disabled
+   * events cost).
+   */
+  static final boolean ENABLED = !"false".equals(System.getProperty("dev.weft.jfr"));
+
+  /** What {@link #start} returns where events are switched off: never begun nor committed. */
+  private static final LockWaitEvent OFF = new LockWaitEvent();
+
   /** Starts timing a wait. */
   static LockWaitEvent start() {
+    if (!ENABLED) {
+      return OFF;
+    }
     LockWaitEvent event = new LockWaitEvent();
     event.begin();
     return event;
@@ -50,6 +63,9 @@ final class LockWaitEvent extends Event {
 
   /** Ends the wait and commits the event if a recording wants it (enabled, above threshold). */
   void finish(String lock, String mode, boolean acquired) {
+    if (!ENABLED) {
+      return;
+    }
     end();
     if (shouldCommit()) {
       this.lock = lock;

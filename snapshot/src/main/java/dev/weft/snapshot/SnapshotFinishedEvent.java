@@ -37,7 +37,13 @@ final class SnapshotFinishedEvent extends Event {
   @Timespan(Timespan.NANOSECONDS)
   long recordingTime;
 
+  /** False where the JVM runs with {@code -Ddev.weft.jfr=false}: no event is made at all. */
+  static final boolean ENABLED = !"false".equals(System.getProperty("dev.weft.jfr"));
+
   static void emit(String process, long snapshotId, int channels, int messages, long nanos) {
+    if (!ENABLED) {
+      return;
+    }
     SnapshotFinishedEvent event = new SnapshotFinishedEvent();
     if (event.shouldCommit()) {
       event.process = process;

@@ -28,7 +28,13 @@ final class SnapshotStartedEvent extends Event {
   @Description("True if this process initiated the snapshot, false if a marker started it here")
   boolean initiated;
 
+  /** False where the JVM runs with {@code -Ddev.weft.jfr=false}: no event is made at all. */
+  static final boolean ENABLED = !"false".equals(System.getProperty("dev.weft.jfr"));
+
   static void emit(String process, long snapshotId, boolean initiated) {
+    if (!ENABLED) {
+      return;
+    }
     SnapshotStartedEvent event = new SnapshotStartedEvent();
     if (event.shouldCommit()) {
       event.process = process;

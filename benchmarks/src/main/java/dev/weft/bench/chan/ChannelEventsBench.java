@@ -20,8 +20,9 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * What weft's Flight Recorder events cost a channel: one producer and one consumer on platform
  * threads, unbuffered (every operation may wait, so the blocking path, where the events are, is
- * taken often) and buffered 16, with no recording, a recording with weft's events disabled, and one
- * with them enabled ({@link FlightRecording}); read the ratios within one run.
+ * taken often) and buffered 16, with weft's events switched off ({@code -Ddev.weft.jfr=false}: the
+ * baseline, as if the code had none), with no recording, a recording with weft's events disabled,
+ * and one with them enabled ({@link FlightRecording}); read the ratios within one run.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -30,8 +31,8 @@ import org.openjdk.jmh.infra.Blackhole;
     value = 1,
     jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
 public class ChannelEventsBench {
-  /** The recording: none, weft-off or weft-on. */
-  @Param({"none", "weft-off", "weft-on"})
+  /** The recording: removed (the baseline), none, weft-off or weft-on. */
+  @Param({"removed", "none", "weft-off", "weft-on"})
   public String recording;
 
   /** The channel's buffer. */

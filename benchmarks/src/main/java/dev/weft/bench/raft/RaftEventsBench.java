@@ -21,7 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What weft's Flight Recorder events cost a Raft cluster: {@link RaftClusterBench}'s load (three
  * {@code RaftServer}s in one process, memory storage, 8 clients with 64 commands of 64 bytes in
- * flight each) with no recording, a recording with weft's events disabled, and one with them
+ * flight each) with weft's events switched off ({@code -Ddev.weft.jfr=false}: the baseline, as if
+ * the code had none), with no recording, a recording with weft's events disabled, and one with them
  * enabled ({@link FlightRecording}); read the ratios within one run.
  */
 @State(Scope.Benchmark)
@@ -35,8 +36,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class RaftEventsBench {
   static final int WINDOW = WindowClient.WINDOW;
 
-  /** The recording: none, weft-off or weft-on. */
-  @Param({"none", "weft-off", "weft-on"})
+  /** The recording: removed (the baseline), none, weft-off or weft-on. */
+  @Param({"removed", "none", "weft-off", "weft-on"})
   public String recording;
 
   private FlightRecording jfr;

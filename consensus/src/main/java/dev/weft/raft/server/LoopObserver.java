@@ -5,6 +5,7 @@ import dev.weft.raft.Role;
 import dev.weft.raft.internal.jfr.RaftCommitBatchEvent;
 import dev.weft.raft.internal.jfr.RaftElectionEvent;
 import dev.weft.raft.internal.jfr.RaftLeaderChangeEvent;
+import dev.weft.raft.internal.jfr.WeftJfr;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -57,8 +58,14 @@ final class LoopObserver {
         () -> status.get().role() == Role.LEADER ? 1 : 0);
   }
 
-  /** Starts timing a turn's persist, send and apply step. */
+  /**
+   * Starts timing a turn's persist, send and apply step; null where events are switched off ({@link
+   * WeftJfr}).
+   */
   RaftCommitBatchEvent beforeFlush() {
+    if (!WeftJfr.ENABLED) {
+      return null;
+    }
     RaftCommitBatchEvent event = new RaftCommitBatchEvent();
     event.begin();
     return event;
@@ -67,10 +74,14 @@ final class LoopObserver {
   /** After a turn: compares the node's status and applied index with the previous turn's. */
   void afterTurn(
       RaftCommitBatchEvent batch, RaftStatus now, long appliedNow, long appliedBytesNow) {
-    batch.end();
+    if (batch != null) {
+      batch.end();
+    }
     if (appliedNow > applied) {
       long bytes = appliedBytesNow - appliedBytes;
-      batch.finish(id, now.term(), applied + 1, appliedNow, bytes);
+      if (batch != null) {
+        batch.finish(id, now.term(), applied + 1, appliedNow, bytes);
+      }
       commitBatches.add(1);
       appliedEntries.add(appliedNow - applied);
       appliedBytesCounter.add(bytes);

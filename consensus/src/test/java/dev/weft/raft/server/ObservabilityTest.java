@@ -72,7 +72,7 @@ class ObservabilityTest {
   }
 
   /** Runs the scenario; returns the leader's id. */
-  private String runCluster(RaftMetrics metrics) throws Exception {
+  String runCluster(RaftMetrics metrics) throws Exception {
     InProcessNetwork network = new InProcessNetwork();
     List<String> ids = List.of("n1", "n2", "n3");
     Map<String, RaftServer> servers = new LinkedHashMap<>();

@@ -65,7 +65,7 @@ public final class InstallSnapshotEvent extends Event {
       long term,
       long bytes,
       boolean completed) {
-    if (shouldCommit()) {
+    if (WeftJfr.ENABLED && shouldCommit()) {
       this.node = node;
       this.peer = peer;
       this.direction = direction;

@@ -48,7 +48,7 @@ public final class RaftCommitBatchEvent extends Event {
    * @param bytes the command bytes applied
    */
   public void finish(String node, long term, long first, long last, long bytes) {
-    if (shouldCommit()) {
+    if (WeftJfr.ENABLED && shouldCommit()) {
       this.node = node;
       this.term = term;
       this.firstIndex = first;

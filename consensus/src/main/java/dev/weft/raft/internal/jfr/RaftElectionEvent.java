@@ -44,6 +44,9 @@ public final class RaftElectionEvent extends Event {
    * @param nanos how long the election took
    */
   public static void emit(String node, long term, boolean won, String leader, long nanos) {
+    if (!WeftJfr.ENABLED) {
+      return;
+    }
     RaftElectionEvent e = new RaftElectionEvent();
     if (e.shouldCommit()) {
       e.node = node;

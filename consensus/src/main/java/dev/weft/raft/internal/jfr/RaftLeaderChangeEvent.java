@@ -36,6 +36,9 @@ public final class RaftLeaderChangeEvent extends Event {
    * @param leader the leader it knows of now, or null
    */
   public static void emit(String node, long term, String previous, String leader) {
+    if (!WeftJfr.ENABLED) {
+      return;
+    }
     RaftLeaderChangeEvent e = new RaftLeaderChangeEvent();
     if (e.shouldCommit()) {
       e.node = node;

@@ -47,7 +47,7 @@ public final class RaftSnapshotEvent extends Event {
    * @param bytes its data's length
    */
   public void finish(String operation, String directory, long index, long term, long bytes) {
-    if (shouldCommit()) {
+    if (WeftJfr.ENABLED && shouldCommit()) {
       this.operation = operation;
       this.directory = directory;
       this.index = index;

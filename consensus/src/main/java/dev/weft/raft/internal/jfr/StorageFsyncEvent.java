@@ -36,7 +36,7 @@ public final class StorageFsyncEvent extends Event {
    * @param metadata whether the directory itself was synced
    */
   public void finish(String directory, long bytes, boolean metadata) {
-    if (shouldCommit()) {
+    if (WeftJfr.ENABLED && shouldCommit()) {
       this.directory = directory;
       this.bytes = bytes;
       this.metadata = metadata;
