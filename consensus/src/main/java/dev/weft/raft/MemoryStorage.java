@@ -118,17 +118,19 @@ public final class MemoryStorage implements MutableStorage {
       throw new IndexOutOfBoundsException(
           "range [" + from + ", " + to + ") outside [" + (offset + 1) + ", " + lastIndex() + "]");
     }
-    List<LogEntry> out = new ArrayList<>();
+    int start = (int) (from - offset - 1);
+    int limit = (int) (to - offset - 1);
+    int end = start;
     long bytes = 0;
-    for (long i = from; i < to; i++) {
-      LogEntry e = log.get((int) (i - offset - 1));
-      bytes += e.size();
-      if (!out.isEmpty() && bytes > maxBytes) {
+    while (end < limit) {
+      bytes += log.get(end).size();
+      if (end > start && bytes > maxBytes) {
         break;
       }
-      out.add(e);
+      end++;
     }
-    return out;
+    // one exact-size copy, immutable, so that Ready and AppendEntries keep it without copying
+    return List.copyOf(log.subList(start, end));
   }
 
   @Override

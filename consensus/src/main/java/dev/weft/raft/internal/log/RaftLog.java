@@ -247,20 +247,21 @@ public final class RaftLog {
       throw new IndexOutOfBoundsException(
           "range [" + lo + ", " + hi + ") outside [" + firstIndex() + ", " + lastIndex() + "]");
     }
-    List<LogEntry> out = new ArrayList<>();
     long budget = maxBytes;
     long offset = unstable.offset();
+    List<LogEntry> stored = List.of();
     if (lo < offset) {
       long storedHi = Math.min(hi, offset);
-      List<LogEntry> stored = storage.entries(lo, storedHi, budget);
+      stored = storage.entries(lo, storedHi, budget);
+      if (hi <= offset || stored.size() < storedHi - lo) {
+        return stored; // all from storage: its list as it is (the usual case once persisted)
+      }
       for (LogEntry e : stored) {
         budget -= e.size();
       }
-      out.addAll(stored);
-      if (stored.size() < storedHi - lo) {
-        return out;
-      }
     }
+    List<LogEntry> out = new ArrayList<>((int) Math.min(hi - lo, 1024));
+    out.addAll(stored);
     for (long i = Math.max(lo, offset); i < hi; i++) {
       LogEntry e = unstable.get(i);
       if (!out.isEmpty() && e.size() > budget) {

@@ -37,8 +37,9 @@ public final class Unstable {
     return entries.isEmpty();
   }
 
+  /** The unstable entries, as an immutable copy (which {@code Ready} keeps without copying). */
   public List<LogEntry> entries() {
-    return new ArrayList<>(entries);
+    return List.copyOf(entries);
   }
 
   /**
