@@ -24,9 +24,9 @@ interface Cluster extends AutoCloseable {
   String settings();
 
   /**
-   * Where each node's log stands, in words, for a line after each iteration: which node leads and
-   * how far each follower's log is behind the leader's. Empty where the implementation does not
-   * say.
+   * What each node's loop did since the previous call, in words, for a line after each iteration:
+   * its role, the turns that applied entries and the entries they applied. Empty where the
+   * implementation does not say.
    *
    * @return one line, or an empty string
    */
