@@ -60,13 +60,16 @@ final class LoopObserver {
 
   /**
    * Starts timing a turn's persist, send and apply step; null where events are switched off ({@link
-   * WeftJfr}).
+   * WeftJfr}) or no recording wants the event as the turn starts.
    */
   RaftCommitBatchEvent beforeFlush() {
     if (!WeftJfr.ENABLED) {
       return null;
     }
     RaftCommitBatchEvent event = new RaftCommitBatchEvent();
+    if (!event.isEnabled()) {
+      return null; // no recording wants it: do not read the clock
+    }
     event.begin();
     return event;
   }
