@@ -22,11 +22,11 @@ import org.junit.jupiter.api.Test;
  * value lost or duplicated anywhere shows up in some result. {@code -Dweft.seed=N} replays a run,
  * {@code -Dweft.lincheck.scenarios=N} and {@code -Dweft.lincheck.invocations=N} set how many
  * scenarios per capacity (default 8; the README gives a longer run) and interleavings per scenario
- * (default 1000).
+ * (default 600).
  */
 class ChannelLincheckTest {
   private static final int SCENARIOS = Integer.getInteger("weft.lincheck.scenarios", 8);
-  private static final int INVOCATIONS = Integer.getInteger("weft.lincheck.invocations", 1_000);
+  private static final int INVOCATIONS = Integer.getInteger("weft.lincheck.invocations", 600);
 
   @Test
   void unbufferedModelChecking() throws Exception {
