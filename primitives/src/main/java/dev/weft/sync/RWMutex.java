@@ -20,14 +20,15 @@ import java.util.function.Supplier;
  * }
  * }
  *
- * <p><b>Writers are not starved.</b> Once a writer waits, readers that arrive later queue behind it
- * instead of joining the readers inside, so a steady stream of readers cannot hold a writer off
- * forever (Go's rule). Readers do not wait for other readers: while no writer holds the lock or
- * waits, a reader enters at once, whatever is queued. Queued threads are served in FIFO order, and
- * a run of queued readers enters together. A writer that arrives while the lock is free may take it
- * ahead of queued threads (as with an unfair {@code ReentrantReadWriteLock}), so under a continuous
- * stream of writers a reader can wait long; choose a {@link Mutex} or a fair lock if writes
- * dominate.
+ * <p><b>Writers are not starved.</b> Once a waiting writer is first in the queue, readers that
+ * arrive later queue behind it instead of joining the readers inside, so a steady stream of readers
+ * cannot hold a writer off forever; readers queued ahead of it enter first. Readers do not wait for
+ * other readers: while no writer holds the lock or is first in the queue, a reader enters at once,
+ * whatever is queued. Queued threads are served in FIFO order, and a run of queued readers enters
+ * together. A virtual thread that finds the write lock taken retries it for a few microseconds
+ * before it waits. A writer that arrives while the lock is free may take it ahead of queued threads
+ * (as with an unfair {@code ReentrantReadWriteLock}), so under a continuous stream of writers a
+ * reader can wait long; choose a {@link Mutex} or a fair lock if writes dominate.
  *
  * <p><b>Optimistic reads.</b> {@link #withOptimisticRead} runs a short read-only body without
  * taking the lock at all, then checks that no writer held the lock meanwhile; if one did, it runs
@@ -52,13 +53,14 @@ public final class RWMutex {
    * Implementation overview: an AbstractQueuedLongSynchronizer (RWSync) whose state packs the
    * reader count, a WRITER bit and a write version into one long, beside a count of waiting
    * writers. Readers enter with one compare-and-set while no writer holds the lock or waits; a
-   * writer that must wait counts itself, which turns new readers away into the queue behind it
-   * until it has had its turn. RWSync's overview gives the rules and why no wake-up is lost. The
+   * writer that must wait counts itself and queues, and once it is first in the queue new readers
+   * are turned away into the queue behind it until it has had its turn. RWSync's overview gives the rules and why no wake-up is lost. The
    * version, bumped by each write release, makes the lock a sequence lock (Lamport, "Concurrent
    * reading and writing", CACM 1977) for optimistic reads, validated as in StampedLock: a reader
    * takes the version, reads, then checks after an acquire fence that the version and WRITER are
    * unchanged. ADR 0030 records why the earlier rule (readers refuse to pass any queued thread)
-   * collapsed under read-heavy load.
+   * collapsed under read-heavy load; ADR 0066 why readers now wait only for a writer at the head
+   * of the queue, and why virtual writers spin before they wait.
    */
   private final RWSync sync = new RWSync();
   private final String name;
@@ -85,7 +87,7 @@ public final class RWMutex {
    * @throws IllegalStateException if the calling thread already holds the write lock
    */
   public Guard writeLock() {
-    if (!sync.tryWriteFast()) {
+    if (!sync.tryWriteFast() && !sync.spinForWrite()) {
       checkNotWriter();
       LockWaitEvent waited = LockWaitEvent.start();
       sync.writerWaits();
@@ -110,7 +112,7 @@ public final class RWMutex {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
-    if (!sync.tryWriteFast()) {
+    if (!sync.tryWriteFast() && !sync.spinForWrite()) {
       checkNotWriter();
       LockWaitEvent waited = LockWaitEvent.start();
       sync.writerWaits();
@@ -151,7 +153,7 @@ public final class RWMutex {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
-    if (!sync.tryWriteFast()) {
+    if (!sync.tryWriteFast() && !sync.spinForWrite()) {
       checkNotWriter();
       LockWaitEvent waited = LockWaitEvent.start();
       sync.writerWaits();
@@ -207,7 +209,7 @@ public final class RWMutex {
 
   /**
    * Acquires a read lock if that is possible now without waiting (no writer holds the lock or waits
-   * for it).
+   * first in the queue for it).
    *
    * @return the guard, or empty if a reader would have to wait
    * @throws IllegalStateException if the calling thread holds the write lock

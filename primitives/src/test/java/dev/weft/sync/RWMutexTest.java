@@ -357,15 +357,21 @@ class RWMutexTest {
               stop.set(true);
             }
           });
+      // The readers yield after each read: virtual threads are not preempted, and two readers
+      // that never block would hold both carriers of a 2-core machine while the writer, woken
+      // from the queue, waits for one (it hung 1 run in 10 before they yielded). The deadline
+      // keeps a failing run from leaving spinning readers behind for the tests after it.
+      long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       w.startAll(
           "reader",
           2,
           i -> {
-            while (!stop.get()) {
+            while (!stop.get() && System.nanoTime() < giveUp) {
               long sum = rw.withOptimisticRead(() -> pair[0] + pair[1]);
               if (sum != 0) {
                 torn.incrementAndGet();
               }
+              Thread.yield();
             }
           });
     }
