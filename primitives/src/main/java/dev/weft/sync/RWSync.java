@@ -112,14 +112,25 @@ final class RWSync extends AbstractQueuedLongSynchronizer {
   /** Rounds a virtual writer spins on the state before it counts itself and queues. */
   static final int VIRTUAL_WRITER_SPINS = 1 << 8;
 
+  /** The most slow-path writes that skip the spin after spins kept failing. */
+  static final int MAX_SPIN_SKIP = 1 << 8;
+
   private static final boolean MULTIPROCESSOR = Runtime.getRuntime().availableProcessors() > 1;
+
+  // Adaptive spinning, written only on the writers' slow path; plain and racy on purpose: a lost
+  // update only makes one writer spin, or not, once more.
+  private int spinBackoff;
+  private int spinSkip;
 
   /**
    * Spins for a while, if the caller is a virtual thread, retrying the write lock; true if it got
    * it. For a virtual writer, parking costs an unmount, a later unpark through the scheduler and a
    * remount, and while it is counted and queued new readers wait behind it: at 90% reads on 8
    * virtual threads, 10-token sections, that convoy cost a quarter of the throughput (ADR 0066).
-   * The readers it waits for hold carriers and are not preempted, so they leave soon. A platform
+   * The readers it waits for hold carriers and are not preempted, so short sections end soon. When
+   * sections are long the spin fails (readers keep entering while the writer is not yet counted)
+   * and only takes a carrier from them, so each failure makes the next writers skip spinning for
+   * longer (1, 5, 21 ... up to 256 slow-path writes) and each success halves that. A platform
    * writer does not spin: with threads beyond the cores the reader it waits for may be off its
    * core, and the spin takes the core it needs (measured worse at 8 platform threads).
    */
@@ -127,12 +138,24 @@ final class RWSync extends AbstractQueuedLongSynchronizer {
     if (!MULTIPROCESSOR || !Thread.currentThread().isVirtual()) {
       return false;
     }
+    int skip = spinSkip;
+    if (skip > 0) {
+      spinSkip = skip - 1;
+      return false;
+    }
     for (int i = 0; i < VIRTUAL_WRITER_SPINS; i++) {
       Thread.onSpinWait();
       if ((getState() & (READERS | WRITER)) == 0 && tryAcquire(1)) {
+        int backoff = spinBackoff;
+        if (backoff != 0) {
+          spinBackoff = backoff >> 1;
+        }
         return true;
       }
     }
+    int backoff = Math.min(4 * spinBackoff + 1, MAX_SPIN_SKIP);
+    spinBackoff = backoff;
+    spinSkip = backoff;
     return false;
   }
 

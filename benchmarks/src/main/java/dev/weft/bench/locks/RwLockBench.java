@@ -29,7 +29,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(
     value = 1,
-    jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"})
+    jvmArgsAppend = {"-Xms256m", "-Xmx256m"})
 public class RwLockBench {
   @Param({"ReentrantReadWriteLock", "StampedLock-optimistic", "RWMutex", "RWMutex-optimistic"})
   public String lock;

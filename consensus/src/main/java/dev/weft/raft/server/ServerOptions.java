@@ -2,6 +2,7 @@ package dev.weft.raft.server;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * How a {@link RaftServer} runs: its tick interval, how long a proposal may wait, what a follower
@@ -144,16 +145,7 @@ public record ServerOptions(
    * @return the changed options
    */
   public ServerOptions withTickInterval(Duration interval) {
-    return new ServerOptions(
-        interval,
-        proposalTimeout,
-        forwardProposals,
-        drainTimeout,
-        inboxCapacity,
-        proposalQueueCapacity,
-        maxBatch,
-        snapshots,
-        leaseClockDrift);
+    return edit(d -> d.tickInterval = interval);
   }
 
   /**
@@ -163,16 +155,7 @@ public record ServerOptions(
    * @return the changed options
    */
   public ServerOptions withProposalTimeout(Duration timeout) {
-    return new ServerOptions(
-        tickInterval,
-        timeout,
-        forwardProposals,
-        drainTimeout,
-        inboxCapacity,
-        proposalQueueCapacity,
-        maxBatch,
-        snapshots,
-        leaseClockDrift);
+    return edit(d -> d.proposalTimeout = timeout);
   }
 
   /**
@@ -182,16 +165,7 @@ public record ServerOptions(
    * @return the changed options
    */
   public ServerOptions withForwardProposals(boolean forward) {
-    return new ServerOptions(
-        tickInterval,
-        proposalTimeout,
-        forward,
-        drainTimeout,
-        inboxCapacity,
-        proposalQueueCapacity,
-        maxBatch,
-        snapshots,
-        leaseClockDrift);
+    return edit(d -> d.forwardProposals = forward);
   }
 
   /**
@@ -201,16 +175,7 @@ public record ServerOptions(
    * @return the changed options
    */
   public ServerOptions withDrainTimeout(Duration timeout) {
-    return new ServerOptions(
-        tickInterval,
-        proposalTimeout,
-        forwardProposals,
-        timeout,
-        inboxCapacity,
-        proposalQueueCapacity,
-        maxBatch,
-        snapshots,
-        leaseClockDrift);
+    return edit(d -> d.drainTimeout = timeout);
   }
 
   /**
@@ -220,16 +185,7 @@ public record ServerOptions(
    * @return the changed options
    */
   public ServerOptions withMaxBatch(int inputs) {
-    return new ServerOptions(
-        tickInterval,
-        proposalTimeout,
-        forwardProposals,
-        drainTimeout,
-        inboxCapacity,
-        proposalQueueCapacity,
-        inputs,
-        snapshots,
-        leaseClockDrift);
+    return edit(d -> d.maxBatch = inputs);
   }
 
   /**
@@ -240,16 +196,7 @@ public record ServerOptions(
    * @throws IllegalArgumentException if it is outside [0, 0.5)
    */
   public ServerOptions withLeaseClockDrift(double drift) {
-    return new ServerOptions(
-        tickInterval,
-        proposalTimeout,
-        forwardProposals,
-        drainTimeout,
-        inboxCapacity,
-        proposalQueueCapacity,
-        maxBatch,
-        snapshots,
-        drift);
+    return edit(d -> d.leaseClockDrift = drift);
   }
 
   /**
@@ -260,16 +207,7 @@ public record ServerOptions(
    * @throws NullPointerException if {@code policy} is null
    */
   public ServerOptions withSnapshots(SnapshotPolicy policy) {
-    return new ServerOptions(
-        tickInterval,
-        proposalTimeout,
-        forwardProposals,
-        drainTimeout,
-        inboxCapacity,
-        proposalQueueCapacity,
-        maxBatch,
-        policy,
-        leaseClockDrift);
+    return edit(d -> d.snapshots = policy);
   }
 
   /**
@@ -280,5 +218,42 @@ public record ServerOptions(
   public long proposalTimeoutTicks() {
     long tick = tickInterval.toNanos();
     return Math.max(1, (proposalTimeout.toNanos() + tick - 1) / tick);
+  }
+
+  /** A copy with the fields {@code change} sets; the record's constructor checks the result. */
+  private ServerOptions edit(Consumer<Draft> change) {
+    Draft d = new Draft(this);
+    change.accept(d);
+    return new ServerOptions(
+        d.tickInterval,
+        d.proposalTimeout,
+        d.forwardProposals,
+        d.drainTimeout,
+        inboxCapacity,
+        proposalQueueCapacity,
+        d.maxBatch,
+        d.snapshots,
+        d.leaseClockDrift);
+  }
+
+  /** The fields a with-method may change, copied from the options it starts from. */
+  private static final class Draft {
+    Duration tickInterval;
+    Duration proposalTimeout;
+    boolean forwardProposals;
+    Duration drainTimeout;
+    int maxBatch;
+    SnapshotPolicy snapshots;
+    double leaseClockDrift;
+
+    Draft(ServerOptions o) {
+      tickInterval = o.tickInterval;
+      proposalTimeout = o.proposalTimeout;
+      forwardProposals = o.forwardProposals;
+      drainTimeout = o.drainTimeout;
+      maxBatch = o.maxBatch;
+      snapshots = o.snapshots;
+      leaseClockDrift = o.leaseClockDrift;
+    }
   }
 }

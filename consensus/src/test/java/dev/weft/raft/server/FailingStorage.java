@@ -2,15 +2,14 @@ package dev.weft.raft.server;
 
 import dev.weft.raft.HardState;
 import dev.weft.raft.LogEntry;
-import dev.weft.raft.MemoryStorage;
-import dev.weft.raft.MutableStorage;
-import dev.weft.raft.Snapshot;
 import java.io.UncheckedIOException;
 import java.util.List;
 
-/** A {@link MemoryStorage} that fails (as a disk would) once {@link #fail} is set. */
-final class FailingStorage implements MutableStorage {
-  final MemoryStorage inner = new MemoryStorage();
+/**
+ * A memory storage that fails (as a disk would) once {@link #failWrites} or {@link #failReads} is
+ * set.
+ */
+final class FailingStorage extends MemoryStorageWrapper {
   volatile boolean failWrites;
   volatile boolean failReads;
 
@@ -33,21 +32,6 @@ final class FailingStorage implements MutableStorage {
   }
 
   @Override
-  public HardState hardState() {
-    return inner.hardState();
-  }
-
-  @Override
-  public long firstIndex() {
-    return inner.firstIndex();
-  }
-
-  @Override
-  public long lastIndex() {
-    return inner.lastIndex();
-  }
-
-  @Override
   public long term(long index) {
     check(failReads);
     return inner.term(index);
@@ -57,10 +41,5 @@ final class FailingStorage implements MutableStorage {
   public List<LogEntry> entries(long from, long to, long maxBytes) {
     check(failReads);
     return inner.entries(from, to, maxBytes);
-  }
-
-  @Override
-  public Snapshot snapshot() {
-    return inner.snapshot();
   }
 }

@@ -2,21 +2,17 @@ package dev.weft.raft.server;
 
 import dev.weft.raft.HardState;
 import dev.weft.raft.LogEntry;
-import dev.weft.raft.MemoryStorage;
-import dev.weft.raft.MutableStorage;
-import dev.weft.raft.Snapshot;
 import dev.weft.raft.SnapshotMetadata;
 import dev.weft.raft.SnapshotReader;
 import dev.weft.raft.SnapshotWriter;
 import java.util.List;
 
 /**
- * A {@link MemoryStorage} that counts {@link #save} calls (each would be one {@code fsync} on a
- * disk) and refuses the separate {@link #append} and {@link #setHardState}, which would cost two: a
- * driver must save each Ready in one call.
+ * A memory storage that counts {@link #save} calls (each would be one {@code fsync} on a disk) and
+ * refuses the separate {@link #append} and {@link #setHardState}, which would cost two: a driver
+ * must save each Ready in one call.
  */
-final class SaveCountingStorage implements MutableStorage {
-  final MemoryStorage inner = new MemoryStorage();
+final class SaveCountingStorage extends MemoryStorageWrapper {
   int saves;
 
   @Override
@@ -33,36 +29,6 @@ final class SaveCountingStorage implements MutableStorage {
   @Override
   public void setHardState(HardState state) {
     throw new AssertionError("setHardState without save: a second fsync per Ready");
-  }
-
-  @Override
-  public HardState hardState() {
-    return inner.hardState();
-  }
-
-  @Override
-  public long firstIndex() {
-    return inner.firstIndex();
-  }
-
-  @Override
-  public long lastIndex() {
-    return inner.lastIndex();
-  }
-
-  @Override
-  public long term(long index) {
-    return inner.term(index);
-  }
-
-  @Override
-  public List<LogEntry> entries(long from, long to, long maxBytes) {
-    return inner.entries(from, to, maxBytes);
-  }
-
-  @Override
-  public Snapshot snapshot() {
-    return inner.snapshot();
   }
 
   @Override
