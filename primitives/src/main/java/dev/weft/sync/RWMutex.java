@@ -54,11 +54,11 @@ public final class RWMutex {
    * reader count, a WRITER bit and a write version into one long, beside a count of waiting
    * writers. Readers enter with one compare-and-set while no writer holds the lock or waits; a
    * writer that must wait counts itself and queues, and once it is first in the queue new readers
-   * are turned away into the queue behind it until it has had its turn. RWSync's overview gives the rules and why no wake-up is lost. The
-   * version, bumped by each write release, makes the lock a sequence lock (Lamport, "Concurrent
-   * reading and writing", CACM 1977) for optimistic reads, validated as in StampedLock: a reader
-   * takes the version, reads, then checks after an acquire fence that the version and WRITER are
-   * unchanged. ADR 0030 records why the earlier rule (readers refuse to pass any queued thread)
+   * are turned away into the queue behind it until it has had its turn. RWSync's overview gives
+   * the rules and why no wake-up is lost. The version, bumped by each write release, makes the
+   * lock a sequence lock (Lamport, "Concurrent reading and writing", CACM 1977) for optimistic
+   * reads, validated as in StampedLock: a reader takes the version, reads, then checks after an
+   * acquire fence that the version and WRITER are unchanged. ADR 0030 records why the earlier rule (readers refuse to pass any queued thread)
    * collapsed under read-heavy load; ADR 0066 why readers now wait only for a writer at the head
    * of the queue, and why virtual writers spin before they wait.
    */
