@@ -145,7 +145,7 @@ public record ServerOptions(
    * @return the changed options
    */
   public ServerOptions withTickInterval(Duration interval) {
-    return edit(d -> d.tickInterval = interval);
+    return with(d -> d.tickInterval = interval);
   }
 
   /**
@@ -155,7 +155,7 @@ public record ServerOptions(
    * @return the changed options
    */
   public ServerOptions withProposalTimeout(Duration timeout) {
-    return edit(d -> d.proposalTimeout = timeout);
+    return with(d -> d.proposalTimeout = timeout);
   }
 
   /**
@@ -165,7 +165,7 @@ public record ServerOptions(
    * @return the changed options
    */
   public ServerOptions withForwardProposals(boolean forward) {
-    return edit(d -> d.forwardProposals = forward);
+    return with(d -> d.forwardProposals = forward);
   }
 
   /**
@@ -175,7 +175,7 @@ public record ServerOptions(
    * @return the changed options
    */
   public ServerOptions withDrainTimeout(Duration timeout) {
-    return edit(d -> d.drainTimeout = timeout);
+    return with(d -> d.drainTimeout = timeout);
   }
 
   /**
@@ -185,7 +185,7 @@ public record ServerOptions(
    * @return the changed options
    */
   public ServerOptions withMaxBatch(int inputs) {
-    return edit(d -> d.maxBatch = inputs);
+    return with(d -> d.maxBatch = inputs);
   }
 
   /**
@@ -196,7 +196,7 @@ public record ServerOptions(
    * @throws IllegalArgumentException if it is outside [0, 0.5)
    */
   public ServerOptions withLeaseClockDrift(double drift) {
-    return edit(d -> d.leaseClockDrift = drift);
+    return with(d -> d.leaseClockDrift = drift);
   }
 
   /**
@@ -207,7 +207,7 @@ public record ServerOptions(
    * @throws NullPointerException if {@code policy} is null
    */
   public ServerOptions withSnapshots(SnapshotPolicy policy) {
-    return edit(d -> d.snapshots = policy);
+    return with(d -> d.snapshots = policy);
   }
 
   /**
@@ -220,8 +220,8 @@ public record ServerOptions(
     return Math.max(1, (proposalTimeout.toNanos() + tick - 1) / tick);
   }
 
-  /** A copy with the fields {@code change} sets; the record's constructor checks the result. */
-  private ServerOptions edit(Consumer<Draft> change) {
+  /** A copy with the fields {@code change} sets (as RaftConfig.with); the constructor checks it. */
+  private ServerOptions with(Consumer<Draft> change) {
     Draft d = new Draft(this);
     change.accept(d);
     return new ServerOptions(
