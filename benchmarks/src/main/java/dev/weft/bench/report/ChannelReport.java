@@ -131,7 +131,8 @@ public final class ChannelReport {
         .append(jdk)
         .append("; ")
         .append(settings)
-        .append(".\n\n");
+        .append(".\n\n")
+        .append(floor(results));
     for (String kind : KINDS) {
       md.append("## ")
           .append(kind)
@@ -265,6 +266,7 @@ public final class ChannelReport {
           .append(round(stpe))
           .append(" ns.\n");
     }
+    md.append(floor(results).isEmpty() ? "" : "\n" + floor(results));
     List<String[]> targets = targets(results, go);
     List<String> missed = new ArrayList<>();
     List<String> unmeasured = new ArrayList<>();
@@ -289,6 +291,26 @@ public final class ChannelReport {
       md.append("\nNot measured in this run: ").append(String.join("; ", unmeasured)).append(".\n");
     }
     return md.toString();
+  }
+
+  /**
+   * The machine's hand-off floor measured in the same run ({@code CoreLatencyBench}), as a
+   * paragraph, or "" if the run did not measure it.
+   */
+  static String floor(List<JmhResult> results) {
+    double platform = score(results, "CoreLatencyBench.platformRoundTrip");
+    double virtual = score(results, "CoreLatencyBench.virtualRoundTrip");
+    if (Double.isNaN(platform) && Double.isNaN(virtual)) {
+      return "";
+    }
+    return "The machine's floor, same run: a cache-line round trip between two spinning threads"
+        + " took "
+        + round(platform)
+        + " ns on platform threads and "
+        + round(virtual)
+        + " ns on virtual threads (`CoreLatencyBench`). A hand-off from one core to another"
+        + " cannot take less than about half of it; on a virtual machine it moves with where the"
+        + " hypervisor places the virtual CPUs.\n\n";
   }
 
   private static String round(double v) {

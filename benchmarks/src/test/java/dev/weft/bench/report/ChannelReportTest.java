@@ -126,6 +126,25 @@ class ChannelReportTest {
   }
 
   @Test
+  void theMachinesHandOffFloorIsReportedWhenTheRunMeasuredIt(@TempDir Path dir) throws IOException {
+    Path with =
+        json(
+            dir,
+            row("ChannelBench.oneToOne", "weft", "virtual", "0", 100.0),
+            plain("CoreLatencyBench.platformRoundTrip", 440.0),
+            plain("CoreLatencyBench.virtualRoundTrip", 61.0));
+    Path out = dir.resolve("o");
+    ChannelReport.main(new String[] {with.toString(), out.toString()});
+    String report = Files.readString(out.resolve("README.md"), StandardCharsets.UTF_8);
+    assertTrue(
+        report.contains("took 440 ns on platform threads and 61 ns on virtual threads"), report);
+    Path without = json(dir, row("ChannelBench.oneToOne", "weft", "virtual", "0", 100.0));
+    ChannelReport.main(new String[] {without.toString(), out.toString()});
+    report = Files.readString(out.resolve("README.md"), StandardCharsets.UTF_8);
+    assertFalse(report.contains("CoreLatencyBench"), report);
+  }
+
+  @Test
   void aReadmeWithoutOneSectionIsRefusedBeforeAnythingIsWritten(@TempDir Path dir)
       throws IOException {
     Path json = json(dir, row("ChannelBench.oneToOne", "weft", "virtual", "0", 100.0));
