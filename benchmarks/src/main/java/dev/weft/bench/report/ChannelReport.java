@@ -298,19 +298,22 @@ public final class ChannelReport {
    * paragraph, or "" if the run did not measure it.
    */
   static String floor(List<JmhResult> results) {
-    double platform = score(results, "CoreLatencyBench.platformRoundTrip");
-    double virtual = score(results, "CoreLatencyBench.virtualRoundTrip");
-    if (Double.isNaN(platform) && Double.isNaN(virtual)) {
+    List<String> parts = new ArrayList<>();
+    for (String kind : KINDS) {
+      double v = score(results, "CoreLatencyBench." + kind + "RoundTrip");
+      if (!Double.isNaN(v)) {
+        parts.add(round(v) + " ns on " + kind + " threads");
+      }
+    }
+    if (parts.isEmpty()) {
       return "";
     }
     return "The machine's floor, same run: a cache-line round trip between two spinning threads"
         + " took "
-        + round(platform)
-        + " ns on platform threads and "
-        + round(virtual)
-        + " ns on virtual threads (`CoreLatencyBench`). A hand-off from one core to another"
-        + " cannot take less than about half of it; on a virtual machine it moves with where the"
-        + " hypervisor places the virtual CPUs.\n\n";
+        + String.join(" and ", parts)
+        + " (`CoreLatencyBench`). A hand-off from one core to another cannot take less than about"
+        + " half of it; on a virtual machine it moves with where the hypervisor places the virtual"
+        + " CPUs.\n\n";
   }
 
   private static String round(double v) {
