@@ -97,9 +97,10 @@ public final class TicketLock implements Lock {
    * threads on 2 cores and 10-token sections that rule took the lock from 0.13 to 1.04 operations
    * per microsecond, ADR 0031's addendum); then a waiter parks for half its expected wait,
    * (ahead - 1) times the typical hold time, which carries the paper's proportional backoff over
-   * from spins to time, or yields when that is too short to park. So the lock degrades instead of stopping when runnable threads
-   * outnumber cores, a virtual thread never keeps its carrier for long, and a waiter is usually
-   * awake again by its turn (a FIFO lock stalls for as long as the thread whose turn it is sleeps).
+   * from spins to time, or yields when that is too short to park. So the lock degrades instead of
+   * stopping when runnable threads outnumber cores, a virtual thread never keeps its carrier for
+   * long, and a waiter is usually awake again by its turn (a FIFO lock stalls for as long as the
+   * thread whose turn it is sleeps).
    *
    * The typical hold time (holdNanos) is a running estimate of how long holders hold the lock
    * while others wait: each holder that had someone queued behind it when it took the lock times
