@@ -64,6 +64,7 @@ final class Spin {
    * each success halves that number, so that spinning goes on while more than about two spins in
    * three succeed. (HotSpot's monitors adapt their spinning in a similar way.) The counters are
    * plain fields, updated without synchronisation: a lost update only makes one wait spin or not.
+   * {@code dev.weft.sync.RWSync} gives its virtual writers' spin the same policy: change both.
    */
   static long budget(AbstractChannel<?> ch) {
     long b = budget();

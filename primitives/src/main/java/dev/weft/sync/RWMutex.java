@@ -58,9 +58,10 @@ public final class RWMutex {
    * the rules and why no wake-up is lost. The version, bumped by each write release, makes the
    * lock a sequence lock (Lamport, "Concurrent reading and writing", CACM 1977) for optimistic
    * reads, validated as in StampedLock: a reader takes the version, reads, then checks after an
-   * acquire fence that the version and WRITER are unchanged. ADR 0030 records why the earlier rule (readers refuse to pass any queued thread)
-   * collapsed under read-heavy load; ADR 0066 why readers now wait only for a writer at the head
-   * of the queue, and why virtual writers spin before they wait.
+   * acquire fence that the version and WRITER are unchanged. ADR 0030 records why the earlier
+   * rule (readers refuse to pass any queued thread) collapsed under read-heavy load; ADR 0066 why
+   * readers now wait only for a writer at the head of the queue, and why virtual writers spin
+   * before they wait.
    */
   private final RWSync sync = new RWSync();
   private final String name;

@@ -118,7 +118,8 @@ final class RWSync extends AbstractQueuedLongSynchronizer {
   private static final boolean MULTIPROCESSOR = Runtime.getRuntime().availableProcessors() > 1;
 
   // Adaptive spinning, written only on the writers' slow path; plain and racy on purpose: a lost
-  // update only makes one writer spin, or not, once more.
+  // update only makes one writer spin, or not, once more. The same policy as the channels' waits
+  // (dev.weft.chan.Spin), kept apart so that each file set can be copied alone: change both.
   private int spinBackoff;
   private int spinSkip;
 

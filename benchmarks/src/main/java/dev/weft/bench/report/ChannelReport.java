@@ -266,7 +266,8 @@ public final class ChannelReport {
           .append(round(stpe))
           .append(" ns.\n");
     }
-    md.append(floor(results).isEmpty() ? "" : "\n" + floor(results));
+    String floor = floor(results);
+    md.append(floor.isEmpty() ? "" : "\n" + floor);
     List<String[]> targets = targets(results, go);
     List<String> missed = new ArrayList<>();
     List<String> unmeasured = new ArrayList<>();
