@@ -105,8 +105,8 @@ class Parker {
   /**
    * Waits until a partner claims this operation, or cancels it on interrupt or when {@code
    * deadline} (a {@link System#nanoTime()} value; ignored if {@code timed} is false) passes. If
-   * {@code spinOn} is not null, it first spins for {@link Spin#budget(AbstractChannel)} and records
-   * how that went.
+   * {@code spinOn} is not null, it first spins for {@link Spin#budget(AbstractChannel)}, or where
+   * that is 0 for {@link Spin#brief()}, and records how that went.
    *
    * @return the index of the claimed clause, {@link #TIMED_OUT} or {@link #INTERRUPTED}. A claim
    *     that wins against an interrupt is returned with the thread's interrupt status set.
@@ -114,13 +114,16 @@ class Parker {
   int await(boolean timed, long deadline, AbstractChannel<?> spinOn) {
     int s;
     long budget = spinOn == null ? 0 : Spin.budget(spinOn);
+    boolean brief = spinOn != null && budget == 0 && (budget = Spin.brief()) > 0;
     if (budget > 0) {
       long start = System.nanoTime();
       for (int i = 1; ; i++) {
         if ((s = state) >= 0 || s == CANCELLED || s == BUSY) {
-          // A partner that came only late in the budget counts against spinning, as a miss does.
+          // A partner that came only late in the budget counts against spinning, as a miss does;
+          // one that came within a brief spin shows that spinning pays again.
           Spin.record(
-              spinOn, i <= Spin.CHECK_CLOCK_EVERY || System.nanoTime() - start < budget / 2);
+              spinOn,
+              brief || i <= Spin.CHECK_CLOCK_EVERY || System.nanoTime() - start < budget / 2);
           if (s != BUSY) {
             return s;
           }
@@ -129,10 +132,12 @@ class Parker {
         Thread.onSpinWait();
         if (i % Spin.CHECK_CLOCK_EVERY == 0) {
           if (System.nanoTime() - start > budget) {
-            Spin.record(spinOn, false);
+            if (!brief) { // a brief spin that fails says nothing the backoff does not know
+              Spin.record(spinOn, false);
+            }
             break;
           }
-          if (i % Spin.YIELD_EVERY == 0) {
+          if (!brief && i % Spin.YIELD_EVERY == 0) {
             Thread.yield(); // if the partner shares this core, let it run
           }
         }

@@ -31,6 +31,14 @@ final class Spin {
    */
   static final int YIELD_EVERY = 256;
 
+  /**
+   * The brief spin of a platform thread while spinning on its channel is backed off: about as long
+   * as most partners take to come when they are running (under a microsecond on the 2-core machine
+   * the benchmarks ran on), far less than a park and an unpark cost a platform thread, and without
+   * yields. See {@link #brief()}.
+   */
+  static final long BRIEF_NANOS = 1_000;
+
   /** The longest pause, in {@link Thread#onSpinWait()} calls, between two polls of a ring. */
   static final int MAX_PAUSE = 32;
 
@@ -52,6 +60,22 @@ final class Spin {
       return 0;
     }
     return Thread.currentThread().isVirtual() ? VIRTUAL_NANOS : PLATFORM_NANOS;
+  }
+
+  /**
+   * The budget of the brief spin that a platform thread makes when {@link #budget(AbstractChannel)}
+   * says to skip spinning: 0 on a single core and on a virtual thread.
+   *
+   * <p>Skipping the spin outright made platform threads park in runs: with more threads than cores
+   * some partners come only after a yield or a time slice, each such late spin skipped the next
+   * waits, and every wait skipped became a park whose unpark made the next partner late too. Four
+   * senders and four receivers on 2 cores moved an element in 2-3 µs that way, against 0.5-1 µs for
+   * {@code SynchronousQueue}, which always spins a little. The brief spin catches the partners that
+   * are running, and its successes count, so that the backoff ends. A virtual thread does not spin
+   * briefly: its park costs about as much, and its spin may hold the carrier its partner waits for.
+   */
+  static long brief() {
+    return MULTICORE && !Thread.currentThread().isVirtual() ? BRIEF_NANOS : 0;
   }
 
   /**

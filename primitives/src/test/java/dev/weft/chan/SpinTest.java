@@ -57,4 +57,15 @@ class SpinTest {
     }
     assertTrue(spun > 800, "spun on " + spun + " of 1000 waits");
   }
+
+  @Test
+  void platformThreadsSpinBrieflyWhileBackedOffAndVirtualThreadsDoNot() throws Exception {
+    assumeTrue(Spin.budget() > 0, "no spinning on a single processor");
+    assertEquals(Spin.BRIEF_NANOS, Spin.brief(), "a platform thread (this test's)");
+    assertTrue(Spin.BRIEF_NANOS < Spin.PLATFORM_NANOS / 10, "brief is brief");
+    long[] virtual = {-1};
+    Thread t = Thread.ofVirtual().start(() -> virtual[0] = Spin.brief());
+    assertTrue(t.join(java.time.Duration.ofSeconds(10)), "virtual thread finished");
+    assertEquals(0, virtual[0], "a virtual thread parks at once while backed off");
+  }
 }
