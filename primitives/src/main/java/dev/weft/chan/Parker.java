@@ -114,7 +114,11 @@ class Parker {
   int await(boolean timed, long deadline, AbstractChannel<?> spinOn) {
     int s;
     long budget = spinOn == null ? 0 : Spin.budget(spinOn);
-    boolean brief = spinOn != null && budget == 0 && (budget = Spin.brief()) > 0;
+    boolean brief = false;
+    if (spinOn != null && budget == 0) { // backed off: a platform thread still spins briefly
+      budget = Spin.brief();
+      brief = budget > 0;
+    }
     if (budget > 0) {
       long start = System.nanoTime();
       for (int i = 1; ; i++) {

@@ -69,10 +69,11 @@ final class Spin {
    * <p>Skipping the spin outright made platform threads park in runs: with more threads than cores
    * some partners come only after a yield or a time slice, each such late spin skipped the next
    * waits, and every wait skipped became a park whose unpark made the next partner late too. Four
-   * senders and four receivers on 2 cores moved an element in 2-3 µs that way, against 0.5-1 µs for
-   * {@code SynchronousQueue}, which always spins a little. The brief spin catches the partners that
-   * are running, and its successes count, so that the backoff ends. A virtual thread does not spin
-   * briefly: its park costs about as much, and its spin may hold the carrier its partner waits for.
+   * senders and four receivers on 2 cores moved an element in 0.8-2.2 µs that way, against 0.55-0.7
+   * µs for {@code SynchronousQueue}, which always spins a little (ADR 26's addendum). The brief
+   * spin catches the partners that are running, and its successes count, so that the backoff ends.
+   * A virtual thread does not spin briefly: its park costs about as much, and its spin may hold the
+   * carrier its partner waits for.
    */
   static long brief() {
     return MULTICORE && !Thread.currentThread().isVirtual() ? BRIEF_NANOS : 0;
