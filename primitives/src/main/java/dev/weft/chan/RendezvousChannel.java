@@ -102,24 +102,18 @@ final class RendezvousChannel<T> extends AbstractChannel<T> {
     }
   }
 
-  // head and tail on cache lines of their own: partners move head, waiters move tail.
-  @SuppressWarnings("unused")
-  private long p01, p02, p03, p04, p05, p06, p07;
-
+  // head and tail share a cache line (and AbstractChannel's): both sides of a hand-off touch both,
+  // and giving each a line of its own made ping-pong on two cores slower (hand-off-floor.md,
+  // section 6). long padding fields between them would not separate them anyway: HotSpot puts
+  // the references into the gap after the superclass's fields and the longs after them.
   @SuppressWarnings("unused") // accessed through HEAD
   private volatile Waiter head;
-
-  @SuppressWarnings("unused")
-  private long p11, p12, p13, p14, p15, p16, p17;
 
   @SuppressWarnings("unused") // accessed through TAIL
   private volatile Waiter tail;
 
   /** Set once a close has completed every waiter before its marker. */
   private volatile boolean drained;
-
-  @SuppressWarnings("unused")
-  private long p21, p22, p23, p24, p25, p26;
 
   RendezvousChannel() {
     Waiter dummy = dead(0, null);
