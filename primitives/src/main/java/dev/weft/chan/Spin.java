@@ -9,11 +9,27 @@ package dev.weft.chan;
  * spins for up to {@value #PLATFORM_NANOS} ns and a virtual thread, whose spinning also keeps other
  * virtual threads off its carrier, for up to {@value #VIRTUAL_NANOS} ns. The budgets are in time
  * rather than iterations because the cost of {@link Thread#onSpinWait()} differs several-fold
- * between processors. On a single core spinning only delays the partner, so there it is off; and on
- * a channel where spins keep failing, it is off for a while ({@link #budget(AbstractChannel)}).
+ * between processors. On a single core spinning only delays the partner, so there it is off, and so
+ * it is for virtual threads when the JDK's scheduler runs them on a single carrier ({@code
+ * -Djdk.virtualThreadScheduler.parallelism=1}); on a channel where spins keep failing, it is off
+ * for a while ({@link #budget(AbstractChannel)}).
  */
 final class Spin {
   private static final boolean MULTICORE = Runtime.getRuntime().availableProcessors() > 1;
+
+  /**
+   * Whether virtual threads run on more than one carrier. On one, a spinning virtual thread holds
+   * the carrier that its partner needs, and every spin runs out: with one carrier an unbuffered 1:1
+   * transfer measured 258 ns per element without spinning against 287-289 with the skipped spins
+   * and their probes (JMH, hand-off-floor.md section 6).
+   */
+  private static final boolean VIRTUAL_MULTICORE =
+      MULTICORE
+          && carriers(
+                  System.getProperty("jdk.virtualThreadScheduler.parallelism"),
+                  System.getProperty("jdk.virtualThreadScheduler.maxPoolSize"),
+                  Runtime.getRuntime().availableProcessors())
+              > 1;
 
   /** Spin budget of a platform thread, in nanoseconds. */
   static final long PLATFORM_NANOS = 20_000;
@@ -54,12 +70,37 @@ final class Spin {
    */
   static final int MAX_SKIP = 256;
 
-  /** The spin budget of the calling thread, in nanoseconds: 0 on a single core. */
+  /**
+   * The spin budget of the calling thread, in nanoseconds: 0 on a single core, and for a virtual
+   * thread on a single carrier.
+   */
   static long budget() {
-    if (!MULTICORE) {
-      return 0;
+    if (Thread.currentThread().isVirtual()) {
+      return VIRTUAL_MULTICORE ? VIRTUAL_NANOS : 0;
     }
-    return Thread.currentThread().isVirtual() ? VIRTUAL_NANOS : PLATFORM_NANOS;
+    return MULTICORE ? PLATFORM_NANOS : 0;
+  }
+
+  /**
+   * How many carriers the JDK's default scheduler gives virtual threads, from the values of its
+   * system properties (null where unset) as {@code java.lang.VirtualThread} reads them: {@code
+   * parallelism}, else the number of processors, and no more than {@code maxPoolSize}. A value that
+   * does not parse counts as unset (the JDK would then fail to start virtual threads at all).
+   */
+  static int carriers(String parallelism, String maxPoolSize, int processors) {
+    int n = parse(parallelism, processors);
+    return Math.min(n, parse(maxPoolSize, Integer.MAX_VALUE));
+  }
+
+  private static int parse(String value, int unset) {
+    if (value == null) {
+      return unset;
+    }
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      return unset;
+    }
   }
 
   /**

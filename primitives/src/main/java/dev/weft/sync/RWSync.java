@@ -115,7 +115,31 @@ final class RWSync extends AbstractQueuedLongSynchronizer {
   /** The most slow-path writes that skip the spin after spins kept failing. */
   static final int MAX_SPIN_SKIP = 1 << 8;
 
-  private static final boolean MULTIPROCESSOR = Runtime.getRuntime().availableProcessors() > 1;
+  /**
+   * Whether virtual threads run on more than one carrier (the JDK's default scheduler: {@code
+   * jdk.virtualThreadScheduler.parallelism}, else one per processor, at most {@code maxPoolSize}).
+   * On one, the spinning writer holds the carrier that the virtual readers it waits for need.
+   */
+  private static final boolean VIRTUAL_MULTICORE =
+      Runtime.getRuntime().availableProcessors() > 1
+          && Math.min(
+                  intProperty(
+                      "jdk.virtualThreadScheduler.parallelism",
+                      Runtime.getRuntime().availableProcessors()),
+                  intProperty("jdk.virtualThreadScheduler.maxPoolSize", Integer.MAX_VALUE))
+              > 1;
+
+  private static int intProperty(String name, int unset) {
+    String value = System.getProperty(name);
+    if (value == null) {
+      return unset;
+    }
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      return unset;
+    }
+  }
 
   // Adaptive spinning, written only on the writers' slow path; plain and racy on purpose: a lost
   // update only makes one writer spin, or not, once more. The same policy as the channels' waits
@@ -124,19 +148,20 @@ final class RWSync extends AbstractQueuedLongSynchronizer {
   private int spinSkip;
 
   /**
-   * Spins for a while, if the caller is a virtual thread, retrying the write lock; true if it got
-   * it. For a virtual writer, parking costs an unmount, a later unpark through the scheduler and a
-   * remount, and while it is counted and queued new readers wait behind it: at 90% reads on 8
-   * virtual threads, 10-token sections, that convoy cost a quarter of the throughput (ADR 0066).
-   * The readers it waits for hold carriers and are not preempted, so short sections end soon. When
-   * sections are long the spin fails (readers keep entering while the writer is not yet counted)
-   * and only takes a carrier from them, so each failure makes the next writers skip spinning for
-   * longer (1, 5, 21 ... up to 256 slow-path writes) and each success halves that. A platform
-   * writer does not spin: with threads beyond the cores the reader it waits for may be off its
-   * core, and the spin takes the core it needs (measured worse at 8 platform threads).
+   * Spins for a while, if the caller is a virtual thread and virtual threads have more than one
+   * carrier, retrying the write lock; true if it got it. For a virtual writer, parking costs an
+   * unmount, a later unpark through the scheduler and a remount, and while it is counted and queued
+   * new readers wait behind it: at 90% reads on 8 virtual threads, 10-token sections, that convoy
+   * cost a quarter of the throughput (ADR 0066). The readers it waits for hold carriers and are not
+   * preempted, so short sections end soon. When sections are long the spin fails (readers keep
+   * entering while the writer is not yet counted) and only takes a carrier from them, so each
+   * failure makes the next writers skip spinning for longer (1, 5, 21 ... up to 256 slow-path
+   * writes) and each success halves that. A platform writer does not spin: with threads beyond the
+   * cores the reader it waits for may be off its core, and the spin takes the core it needs
+   * (measured worse at 8 platform threads).
    */
   boolean spinForWrite() {
-    if (!MULTIPROCESSOR || !Thread.currentThread().isVirtual()) {
+    if (!VIRTUAL_MULTICORE || !Thread.currentThread().isVirtual()) {
       return false;
     }
     int skip = spinSkip;

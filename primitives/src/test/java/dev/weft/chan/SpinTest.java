@@ -68,4 +68,27 @@ class SpinTest {
     assertTrue(t.join(java.time.Duration.ofSeconds(10)), "virtual thread finished");
     assertEquals(0, virtual[0], "a virtual thread parks at once while backed off");
   }
+
+  @Test
+  void virtualThreadsCountTheSchedulersCarriers() {
+    assertEquals(4, Spin.carriers(null, null, 4), "one carrier per processor by default");
+    assertEquals(1, Spin.carriers("1", null, 4), "parallelism sets the carriers");
+    assertEquals(8, Spin.carriers("8", null, 2), "more carriers than processors");
+    assertEquals(2, Spin.carriers(null, "2", 4), "maxPoolSize caps them");
+    assertEquals(1, Spin.carriers("3", "1", 4), "maxPoolSize caps parallelism too");
+    assertEquals(4, Spin.carriers("many", null, 4), "an unparsable value counts as unset");
+  }
+
+  @Test
+  void aVirtualThreadSpinsWithTheDefaultCarriers() throws Exception {
+    assumeTrue(Spin.budget() > 0, "no spinning on a single processor");
+    assumeTrue(
+        System.getProperty("jdk.virtualThreadScheduler.parallelism") == null
+            && System.getProperty("jdk.virtualThreadScheduler.maxPoolSize") == null,
+        "the default scheduler");
+    long[] budget = {-1};
+    Thread t = Thread.ofVirtual().start(() -> budget[0] = Spin.budget());
+    t.join(10_000);
+    assertEquals(Spin.VIRTUAL_NANOS, budget[0], "one carrier per processor, so it spins");
+  }
 }
