@@ -18,7 +18,8 @@ import java.util.concurrent.locks.LockSupport;
  * partners also need ({@link RendezvousChannel}) claims in two steps: {@link #beginClaim} moves the
  * state to {@link #BUSY}, which only one partner can do, the partner then writes the value, and
  * {@link #endClaim} publishes the clause with a volatile store. A waiter that sees {@code BUSY} has
- * lost any race to cancel and waits for the final state.
+ * lost any race to cancel and waits for the final state. A partner with nothing to write (a
+ * receiver taking a waiting sender's value) claims in one step, with {@link #tryClaim}.
  *
  * <p>Parking handshake: the waiter stores {@code parked = true} and then re-reads {@code state}; a
  * partner stores {@code state} (the claim) and then reads {@code parked}. Both are volatile, so at
@@ -49,8 +50,14 @@ class Parker {
   }
 
   final Thread thread = Thread.currentThread();
-  private volatile int state = WAITING;
+  private volatile int state;
   private volatile boolean parked;
+
+  Parker() {
+    // A plain store: partners reach a parker only through a release (the compare-and-set that
+    // links its waiter, or a channel lock), so a volatile store here would only add a fence.
+    STATE.set(this, WAITING);
+  }
 
   /** A partner completes clause {@code clause} for this waiter; false if it lost the race. */
   boolean tryClaim(int clause) {

@@ -67,9 +67,11 @@ import java.lang.invoke.VarHandle;
  *   <li>A partner completes a waiter in two steps ({@link Waiter#handOff}): a compare-and-set to
  *       {@link Parker#BUSY}, which only one partner wins, so only it writes the receiver's {@code
  *       item}; then a volatile store of the clause, which the waiter reads before it reads {@code
- *       item}. So actions before a send happen-before the receive that takes its value returns, and
- *       the receiver's actions before the hand-off happen-before the send returns (Go's "a receive
- *       from an unbuffered channel happens before the send on that channel completes").
+ *       item}. A receiver completing a sender writes nothing and takes the waiter in one
+ *       compare-and-set, straight to the clause. So actions before a send happen-before the receive
+ *       that takes its value returns, and the receiver's actions before the hand-off happen-before
+ *       the send returns (Go's "a receive from an unbuffered channel happens before the send on
+ *       that channel completes").
  *   <li>{@code head} and {@code tail} are volatile and only ever move forward, over dead waiters.
  *       Unlinking a dead waiter {@code p} is a compare-and-set of its predecessor's link from
  *       {@code p} to {@code p.link}, and only when {@code p} is not last, so that no append can be

@@ -81,15 +81,16 @@ final class Waiter extends Parker {
   /**
    * Completes this waiter's clause as {@link #claim} does, for partners that hold no lock: the
    * operation is taken first, so that only the winner writes {@code item}, and the clause is
-   * published after it.
+   * published after it. With no {@code result} to write, the clause is claimed in one step.
    */
   boolean handOff(Object result) {
+    if (result == null) {
+      return parker.tryClaim(clause);
+    }
     if (!parker.beginClaim()) {
       return false;
     }
-    if (result != null) {
-      item = result; // plain: published by endClaim's volatile store
-    }
+    item = result; // plain: published by endClaim's volatile store
     parker.endClaim(clause);
     return true;
   }
