@@ -86,6 +86,7 @@ final class Spin {
    * system properties (null where unset) as {@code java.lang.VirtualThread} reads them: {@code
    * parallelism}, else the number of processors, and no more than {@code maxPoolSize}. A value that
    * does not parse counts as unset (the JDK would then fail to start virtual threads at all).
+   * {@code dev.weft.sync.RWSync} reads the same properties for its virtual writers: change both.
    */
   static int carriers(String parallelism, String maxPoolSize, int processors) {
     int n = parse(parallelism, processors);

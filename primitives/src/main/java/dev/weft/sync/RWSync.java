@@ -118,7 +118,8 @@ final class RWSync extends AbstractQueuedLongSynchronizer {
   /**
    * Whether virtual threads run on more than one carrier (the JDK's default scheduler: {@code
    * jdk.virtualThreadScheduler.parallelism}, else one per processor, at most {@code maxPoolSize}).
-   * On one, the spinning writer holds the carrier that the virtual readers it waits for need.
+   * On one, the spinning writer holds the carrier that the virtual readers it waits for need. The
+   * twin of {@code dev.weft.chan.Spin.carriers}, kept apart as the policy below is: change both.
    */
   private static final boolean VIRTUAL_MULTICORE =
       Runtime.getRuntime().availableProcessors() > 1

@@ -88,7 +88,7 @@ class SpinTest {
         "the default scheduler");
     long[] budget = {-1};
     Thread t = Thread.ofVirtual().start(() -> budget[0] = Spin.budget());
-    t.join(10_000);
+    assertTrue(t.join(java.time.Duration.ofSeconds(10)), "virtual thread finished");
     assertEquals(Spin.VIRTUAL_NANOS, budget[0], "one carrier per processor, so it spins");
   }
 }
