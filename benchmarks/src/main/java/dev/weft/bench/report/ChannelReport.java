@@ -177,10 +177,14 @@ public final class ChannelReport {
     queueTable(md, results);
     tickerTable(md, results);
     targetTable(md, results, go);
+    List<Placements.Split> splits = Placements.read(Path.of(args[0]));
+    placementTable(md, results, splits, go);
     Files.writeString(out.resolve("README.md"), md.toString(), StandardCharsets.UTF_8);
     if (readme != null) {
       Files.writeString(
-          readme, withSummary(readmeText, summary(results, go)), StandardCharsets.UTF_8);
+          readme,
+          withSummary(readmeText, summary(results, go) + placementSummary(results, splits, go)),
+          StandardCharsets.UTF_8);
     }
   }
 
@@ -457,6 +461,110 @@ public final class ChannelReport {
             ticker / stpe <= 1.2,
             "at most 1.2"));
     return rows;
+  }
+
+  /**
+   * The targets again over the iterations of one placement each, if the run used {@code
+   * PlacementProfiler}; nothing otherwise.
+   */
+  private static void placementTable(
+      StringBuilder md,
+      List<JmhResult> results,
+      List<Placements.Split> splits,
+      Map<String, Double> go) {
+    if (!Placements.probed(splits)) {
+      return;
+    }
+    List<String[]> all = targets(results, go);
+    List<String[]> far =
+        targets(Placements.rescored(results, splits, Placements.Placement.FAR), go);
+    List<String[]> near =
+        targets(Placements.rescored(results, splits, Placements.Placement.NEAR), go);
+    md.append("## Targets by placement\n\n")
+        .append(placementCounts(splits))
+        .append(" Ratios over the iterations of one placement only, at least ")
+        .append(Placements.MIN_ITERATIONS)
+        .append(" on each side; Go's figures are not split. A row names the fastest queue over all")
+        .append(" iterations; its other columns take the fastest in that placement.\n\n")
+        .append("| target | all | far | near | wanted |\n|---|---:|---:|---:|---|\n");
+    for (int i = 0; i < all.size(); i++) {
+      md.append("| ")
+          .append(all.get(i)[0])
+          .append(" | ")
+          .append(marked(all.get(i)))
+          .append(" | ")
+          .append(marked(far.get(i)))
+          .append(" | ")
+          .append(marked(near.get(i)))
+          .append(" | ")
+          .append(all.get(i)[2])
+          .append(" |\n");
+    }
+    md.append('\n');
+  }
+
+  /** A target's ratio, in bold where it misses. */
+  private static String marked(String[] target) {
+    return target[3].equals("**no**") ? "**" + target[1] + "**" : target[1];
+  }
+
+  /** How many iterations met each placement, as a sentence. */
+  private static String placementCounts(List<Placements.Split> splits) {
+    int near = 0;
+    int far = 0;
+    int mixed = 0;
+    for (Placements.Split s : splits) {
+      near += s.near().size();
+      far += s.far().size();
+      mixed += s.mixed();
+    }
+    return String.format(
+        Locale.ROOT,
+        "`PlacementProfiler` measured the cache-line round trip between the two cores before and"
+            + " after every measurement iteration: %d iterations were near (both probes under"
+            + " %.0f ns), %d far (both over %.0f ns) and %d mixed.",
+        near,
+        Placements.NEAR_NS,
+        far,
+        Placements.FAR_NS,
+        mixed);
+  }
+
+  /**
+   * For the README: how many targets hold over far iterations only and over near ones only, and
+   * which miss over far ones; "" if the run did not use {@code PlacementProfiler}.
+   */
+  static String placementSummary(
+      List<JmhResult> results, List<Placements.Split> splits, Map<String, Double> go) {
+    if (!Placements.probed(splits)) {
+      return "";
+    }
+    StringBuilder md = new StringBuilder("\n").append(placementCounts(splits));
+    for (Placements.Placement p : Placements.Placement.values()) {
+      List<String[]> rows = targets(Placements.rescored(results, splits, p), go);
+      List<String> missed = new ArrayList<>();
+      int measured = 0;
+      for (String[] t : rows) {
+        if (!t[3].equals("not measured")) {
+          measured++;
+          if (!t[3].equals("yes")) {
+            missed.add(t[0] + " (" + t[1] + ")");
+          }
+        }
+      }
+      md.append(" Over ")
+          .append(p.name().toLowerCase(Locale.ROOT))
+          .append(" iterations only: ")
+          .append(measured - missed.size())
+          .append(" of ")
+          .append(measured)
+          .append(" hold");
+      md.append(
+          missed.isEmpty() || p == Placements.Placement.NEAR
+              ? "."
+              : "; missing: " + String.join("; ", missed) + ".");
+    }
+    return md.append('\n').toString();
   }
 
   private static void targetTable(
