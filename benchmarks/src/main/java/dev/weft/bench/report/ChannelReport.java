@@ -540,29 +540,38 @@ public final class ChannelReport {
       return "";
     }
     StringBuilder md = new StringBuilder("\n").append(placementCounts(splits));
+    List<String[]> all = targets(results, go);
     for (Placements.Placement p : Placements.Placement.values()) {
       List<String[]> rows = targets(Placements.rescored(results, splits, p), go);
-      List<String> missed = new ArrayList<>();
+      List<String> differ = new ArrayList<>();
       int measured = 0;
-      for (String[] t : rows) {
-        if (!t[3].equals("not measured")) {
-          measured++;
-          if (!t[3].equals("yes")) {
-            missed.add(t[0] + " (" + t[1] + ")");
-          }
+      int hold = 0;
+      for (int i = 0; i < rows.size(); i++) {
+        String[] t = rows.get(i);
+        if (t[3].equals("not measured")) {
+          continue;
+        }
+        measured++;
+        hold += t[3].equals("yes") ? 1 : 0;
+        if (!t[3].equals(all.get(i)[3])) {
+          differ.add(t[0] + " (" + (t[3].equals("yes") ? "holds" : "misses") + " at " + t[1] + ")");
         }
       }
-      md.append(" Over ")
-          .append(p.name().toLowerCase(Locale.ROOT))
-          .append(" iterations only: ")
-          .append(measured - missed.size())
-          .append(" of ")
-          .append(measured)
-          .append(" hold");
-      md.append(
-          missed.isEmpty() || p == Placements.Placement.NEAR
-              ? "."
-              : "; missing: " + String.join("; ", missed) + ".");
+      md.append(" Over ").append(p.name().toLowerCase(Locale.ROOT)).append(" iterations only: ");
+      if (measured == 0) {
+        md.append("too few to judge any target.");
+      } else {
+        md.append(hold)
+            .append(" of ")
+            .append(measured)
+            .append(" hold")
+            .append(
+                differ.isEmpty()
+                    ? ", the same verdicts as over all iterations."
+                    : "; verdicts that differ from all iterations: "
+                        + String.join("; ", differ)
+                        + ".");
+      }
     }
     return md.append('\n').toString();
   }

@@ -33,8 +33,8 @@ final class Placements {
 
   /** Where the two virtual CPUs were during an iteration. */
   enum Placement {
-    NEAR,
-    FAR
+    FAR,
+    NEAR
   }
 
   /**
