@@ -18,17 +18,18 @@ import org.openjdk.jmh.runner.IterationType;
  * as secondary metrics, {@value #BEFORE} and {@value #AFTER}, one value per iteration.
  *
  * <p>Why: on the 2-core virtual machine the benchmarks run on, the hypervisor moves the two virtual
- * CPUs between near placements (a round trip of 65-140 ns) and far ones (450-550 ns) every few
- * seconds, and every cross-core figure moves 3-5x with it. A {@code CoreLatencyBench} run at one
- * moment of a 25-minute run says nothing about the placement another benchmark met, so two peers
- * measured minutes apart can differ by the placement alone. With this profiler each iteration
- * carries its own placement, and {@link dev.weft.bench.report.ChannelReport} compares peers over
- * iterations of the same placement.
+ * CPUs between near placements (a round trip of 65-140 ns, measured over 200,000 round trips) and
+ * far ones (450-550 ns) every few seconds, and the buffered channels' figures move 3-5x with it. A
+ * {@code CoreLatencyBench} run at one moment of a 25-minute run says nothing about the placement
+ * another benchmark met, so two peers measured minutes apart can differ by the placement alone.
+ * With this profiler each iteration carries its own placement, and {@link
+ * dev.weft.bench.report.ChannelReport} compares peers over iterations of the same placement.
  *
- * <p>A measurement is the median of five probes of 4,000 round trips each (2-11 ms in all), each on
- * two fresh platform threads, outside the measured time; warm-up iterations are not probed, and the
- * profiler probes ten times when the fork starts so that the probes that count run compiled code.
- * Use with {@code -prof dev.weft.bench.chan.PlacementProfiler}.
+ * <p>A measurement is the median of five probes of 4,000 round trips each (2-20 ms in all), each on
+ * two fresh platform threads, outside the measured time (the short probes and the thread starts
+ * make them read higher than a long probe: far placements 450-1,000 ns); warm-up iterations are not
+ * probed, and the profiler measures ten times when the fork starts so that the probes that count
+ * run compiled code. Use with {@code -prof dev.weft.bench.chan.PlacementProfiler}.
  */
 public final class PlacementProfiler implements InternalProfiler {
   /** The secondary metric of the round trip measured before an iteration, ns. */
@@ -46,7 +47,7 @@ public final class PlacementProfiler implements InternalProfiler {
 
   private double before;
 
-  /** Probes a few times first, so that the probes that count run compiled code. */
+  /** Measures a few times first, so that the probes that count run compiled code. */
   public PlacementProfiler() {
     for (int i = 0; i < WARM_UP; i++) {
       probe();

@@ -532,7 +532,8 @@ public final class ChannelReport {
 
   /**
    * For the README: how many targets hold over far iterations only and over near ones only, and
-   * which miss over far ones; "" if the run did not use {@code PlacementProfiler}.
+   * which verdicts differ from those over all iterations; "" if the run did not use {@code
+   * PlacementProfiler}.
    */
   static String placementSummary(
       List<JmhResult> results, List<Placements.Split> splits, Map<String, Double> go) {

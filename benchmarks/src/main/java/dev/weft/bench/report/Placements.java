@@ -17,9 +17,11 @@ import java.util.List;
  *
  * <p>An iteration is <em>near</em> when both of its probes (the cache-line round trip measured just
  * before and just after it) took under {@value #NEAR_NS} ns, <em>far</em> when both took over
- * {@value #FAR_NS} ns, and <em>mixed</em> otherwise: the placement moved during it, or a probe was
- * disturbed. The thresholds are the 2-core virtual machine's: its near placements measure 65-140 ns
- * and its far ones 450-550 (benchmarks/results/channels/hand-off-floor.md, section 7).
+ * {@value #FAR_NS} ns, and <em>mixed</em> otherwise: the placement moved during it, a probe was
+ * disturbed, or the probes fell in between. The thresholds are the 2-core virtual machine's: with
+ * the profiler's probes its near placements read under 250 ns and its far ones 450-1,000, and a
+ * middle cluster at 250-400 ns, which counts as mixed, showed up in one run
+ * (benchmarks/results/channels/hand-off-floor.md, section 7).
  */
 final class Placements {
   /** Both probes under this: a near iteration. */
