@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -476,31 +477,39 @@ public final class ChannelReport {
       return;
     }
     List<String[]> all = targets(results, go);
-    List<String[]> far =
-        targets(Placements.rescored(results, splits, Placements.Placement.FAR), go);
-    List<String[]> near =
-        targets(Placements.rescored(results, splits, Placements.Placement.NEAR), go);
+    Map<Placements.Placement, List<String[]>> by = new EnumMap<>(Placements.Placement.class);
+    StringBuilder header = new StringBuilder("| target | all |");
+    for (Placements.Placement p : Placements.Placement.values()) {
+      by.put(p, targets(results, splits, p, go));
+      header.append(' ').append(p.name().toLowerCase(Locale.ROOT)).append(" |");
+    }
     md.append("## Targets by placement\n\n")
         .append(placementCounts(splits))
         .append(" Ratios over the iterations of one placement only, at least ")
         .append(Placements.MIN_ITERATIONS)
         .append(" on each side; Go's figures are not split. A row names the fastest queue over all")
         .append(" iterations; its other columns take the fastest in that placement.\n\n")
-        .append("| target | all | far | near | wanted |\n|---|---:|---:|---:|---|\n");
+        .append(header)
+        .append(" wanted |\n|---|---:|")
+        .append("---:|".repeat(by.size()))
+        .append("---|\n");
     for (int i = 0; i < all.size(); i++) {
-      md.append("| ")
-          .append(all.get(i)[0])
-          .append(" | ")
-          .append(marked(all.get(i)))
-          .append(" | ")
-          .append(marked(far.get(i)))
-          .append(" | ")
-          .append(marked(near.get(i)))
-          .append(" | ")
-          .append(all.get(i)[2])
-          .append(" |\n");
+      md.append("| ").append(all.get(i)[0]).append(" | ").append(marked(all.get(i))).append(" | ");
+      for (List<String[]> rows : by.values()) {
+        md.append(marked(rows.get(i))).append(" | ");
+      }
+      md.append(all.get(i)[2]).append(" |\n");
     }
     md.append('\n');
+  }
+
+  /** The targets, each judged over the iterations of placement {@code p} only. */
+  private static List<String[]> targets(
+      List<JmhResult> results,
+      List<Placements.Split> splits,
+      Placements.Placement p,
+      Map<String, Double> go) {
+    return targets(Placements.rescored(results, splits, p), go);
   }
 
   /** A target's ratio, in bold where it misses. */
@@ -543,7 +552,7 @@ public final class ChannelReport {
     StringBuilder md = new StringBuilder("\n").append(placementCounts(splits));
     List<String[]> all = targets(results, go);
     for (Placements.Placement p : Placements.Placement.values()) {
-      List<String[]> rows = targets(Placements.rescored(results, splits, p), go);
+      List<String[]> rows = targets(results, splits, p, go);
       List<String> differ = new ArrayList<>();
       int measured = 0;
       int hold = 0;

@@ -16,6 +16,21 @@ import org.junit.jupiter.api.io.TempDir;
 /** The channel report reads JMH's JSON and Go's output and writes the table and charts. */
 class ChannelReportTest {
   private static String row(String bench, String impl, String kind, String cap, double score) {
+    return result(
+        bench,
+        impl,
+        kind,
+        cap,
+        "{\"score\":" + score + ",\"scoreError\":1.0,\"scoreUnit\":\"ns/op\"}",
+        "");
+  }
+
+  /**
+   * One JMH result of a channel benchmark with the given parameters, primary metric (a JSON object)
+   * and further fields ({@code extra}: "" or a JSON fragment starting with a comma).
+   */
+  static String result(
+      String bench, String impl, String kind, String cap, String primaryMetric, String extra) {
     return "{\"benchmark\":\"dev.weft.bench.chan."
         + bench
         + "\",\"forks\":1,\"warmupIterations\":1,\"warmupTime\":\"1 s\","
@@ -26,9 +41,10 @@ class ChannelReportTest {
         + kind
         + "\",\"capacity\":\""
         + cap
-        + "\"},\"primaryMetric\":{\"score\":"
-        + score
-        + ",\"scoreError\":1.0,\"scoreUnit\":\"ns/op\"}}";
+        + "\"},\"primaryMetric\":"
+        + primaryMetric
+        + extra
+        + "}";
   }
 
   private static String plain(String bench, double score) {
@@ -40,7 +56,7 @@ class ChannelReportTest {
         + ",\"scoreUnit\":\"ns/op\"}}";
   }
 
-  private static Path json(Path dir, String... rows) throws IOException {
+  static Path json(Path dir, String... rows) throws IOException {
     Path json = dir.resolve("r.json");
     Files.writeString(json, "[" + String.join(",", rows) + "]", StandardCharsets.UTF_8);
     return json;

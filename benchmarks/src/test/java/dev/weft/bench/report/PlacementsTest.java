@@ -17,17 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** Iterations are sorted by the placement the profiler measured around them. */
 class PlacementsTest {
   /**
-   * A JMH result whose forks have the given per-iteration scores and probes, or no probes when
-   * {@code before} is null.
+   * An unbuffered 1:1 virtual-thread result of {@code impl} whose forks have the given
+   * per-iteration scores and probes, or no probes when {@code before} is null.
    */
-  static String row(
-      String bench,
-      String impl,
-      String kind,
-      String cap,
-      double[][] scores,
-      double[][] before,
-      double[][] after) {
+  static String row(String impl, double[][] scores, double[][] before, double[][] after) {
     String probes =
         before == null
             ? ""
@@ -36,27 +29,20 @@ class PlacementsTest {
                 + "},\"core.rt.after\":{\"rawData\":"
                 + raw(after)
                 + "}}";
-    return "{\"benchmark\":\"dev.weft.bench.chan."
-        + bench
-        + "\",\"forks\":2,\"warmupIterations\":1,\"warmupTime\":\"1 s\","
-        + "\"measurementIterations\":3,\"measurementTime\":\"1 s\",\"jdkVersion\":\"25\","
-        + "\"vmName\":\"VM\",\"vmVersion\":\"1\",\"params\":{\"impl\":\""
-        + impl
-        + "\",\"kind\":\""
-        + kind
-        + "\",\"capacity\":\""
-        + cap
-        + "\"},\"primaryMetric\":{\"score\":1.0,\"scoreError\":1.0,\"scoreUnit\":\"ns/op\","
-        + "\"rawData\":"
-        + raw(scores)
-        + "}"
-        + probes
-        + "}";
+    return ChannelReportTest.result(
+        "ChannelBench.oneToOne",
+        impl,
+        "virtual",
+        "0",
+        "{\"score\":1.0,\"scoreError\":1.0,\"scoreUnit\":\"ns/op\",\"rawData\":"
+            + raw(scores)
+            + "}",
+        probes);
   }
 
   /** An unbuffered 1:1 virtual-thread result whose probes before and after each iteration agree. */
   static String oneToOne(String impl, double[][] scores, double[][] probes) {
-    return row("ChannelBench.oneToOne", impl, "virtual", "0", scores, probes, probes);
+    return row(impl, scores, probes, probes);
   }
 
   private static String raw(double[][] v) {
@@ -71,23 +57,14 @@ class PlacementsTest {
     return sb.append(']').toString();
   }
 
-  static Path json(Path dir, String... rows) throws IOException {
-    Path json = dir.resolve("p.json");
-    Files.writeString(json, "[" + String.join(",", rows) + "]", StandardCharsets.UTF_8);
-    return json;
-  }
-
   @Test
   void iterationsAreNearWhenBothProbesAreNearFarWhenBothAreFarAndMixedOtherwise(@TempDir Path dir)
       throws IOException {
     Path json =
-        json(
+        ChannelReportTest.json(
             dir,
             row(
-                "ChannelBench.oneToOne",
                 "weft",
-                "virtual",
-                "0",
                 new double[][] {{100, 110, 120}, {200, 210, 220}},
                 new double[][] {{100, 100, 500}, {450, 90, 90}},
                 new double[][] {{120, 600, 520}, {460, 95, 480}}),
@@ -111,7 +88,7 @@ class PlacementsTest {
   @Test
   void theMeanOfAPlacementNeedsThreeIterations(@TempDir Path dir) throws IOException {
     Path json =
-        json(
+        ChannelReportTest.json(
             dir,
             oneToOne(
                 "weft",
@@ -125,13 +102,10 @@ class PlacementsTest {
   @Test
   void probesThatDoNotMatchTheIterationsAreRefused(@TempDir Path dir) throws IOException {
     Path json =
-        json(
+        ChannelReportTest.json(
             dir,
             row(
-                "ChannelBench.oneToOne",
                 "weft",
-                "virtual",
-                "0",
                 new double[][] {{100, 110, 120}},
                 new double[][] {{500, 500}},
                 new double[][] {{500, 500, 500}}));
@@ -145,7 +119,7 @@ class PlacementsTest {
     // weft is faster than SynchronousQueue when near and slower when far.
     double[][] probes = {{90, 90, 90, 450, 450, 450}};
     Path json =
-        json(
+        ChannelReportTest.json(
             dir,
             oneToOne("weft", new double[][] {{100, 100, 100, 500, 500, 500}}, probes),
             oneToOne("jdk", new double[][] {{150, 150, 150, 400, 400, 400}}, probes));
