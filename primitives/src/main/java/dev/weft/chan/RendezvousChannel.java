@@ -4,31 +4,35 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * Unbuffered channels: a lock-free list of waiting operations, and direct hand-off to them.
+ * Unbuffered channels: a list of waiting operations without a lock, and direct hand-off to them.
  *
  * <h2>Algorithm</h2>
  *
- * <p>A FIFO list of {@link Waiter}s, linked through {@code Waiter.link}, after a dead dummy that
- * {@code head} points to; {@code tail} is a hint to the last waiter. It is a dual queue in the
- * manner of Scherer, Lea and Scott ("Scalable Synchronous Queues", PPoPP 2006): an operation first
- * looks for a waiter of the other direction and completes it (a sender hands over its value, a
- * receiver takes the sender's), and only if there is none links a waiter of its own and waits, as
- * Go's runtime does with its {@code sudog} queues ({@code chan.go}: {@code send} and {@code
- * sendDirect}), but without Go's lock.
+ * <p>A FIFO list of {@link Waiter}s, linked through {@code Waiter.link}. {@code head} points to the
+ * first waiter, or to a dead node before it (the waiter completed or given up last); {@code tail}
+ * points to the last node. It is a dual queue in the manner of Scherer, Lea and Scott ("Scalable
+ * Synchronous Queues", PPoPP 2006): an operation first looks for a waiter of the other direction
+ * and completes it (a sender hands over its value, a receiver takes the sender's), and only if
+ * there is none links a waiter of its own and waits, as Go's runtime does with its {@code sudog}
+ * queues ({@code chan.go}: {@code send} and {@code sendDirect}), but without Go's lock.
  *
  * <pre>
- *   head                                     tail
- *    |                                         |
- *   [dummy] -&gt; [recv A] -&gt; [recv B, cancelled] -&gt; [recv C]      a sender completes A
+ *   head                               tail
+ *    |                                   |
+ *   [recv A] -&gt; [recv B, cancelled] -&gt; [recv C]    a sender completes A; head stays on A
+ *
+ *   head, tail
+ *    |
+ *   [A, dead]        empty: a waiter D appended now becomes the head, and A is not written
  * </pre>
  *
- * <p>Three rules for linking a waiter {@code w} after the last waiter {@code L} keep the list
- * <em>pure</em> (every waiter after the dummy has the same direction) or a <em>sole group</em>
- * (every waiter after the dummy belongs to one select, which may wait to send and to receive on
+ * <p>Three rules for linking a waiter {@code w} after the last node {@code L} keep the list
+ * <em>pure</em> (every waiter from the head on has the same direction) or a <em>sole group</em>
+ * (every waiter from the head on belongs to one select, which may wait to send and to receive on
  * this channel at once):
  *
  * <ol>
- *   <li>the list is empty ({@code head == L}): {@code w} starts a sole group;
+ *   <li>the list is empty ({@code L} is the head, and dead): {@code w} starts a sole group;
  *   <li>{@code L} has {@code w}'s direction and the list holds one direction only ({@code
  *       !L.mixed}): {@code w} continues a pure list (and a sole group, if it belongs to {@code L}'s
  *       select);
@@ -44,6 +48,23 @@ import java.lang.invoke.VarHandle;
  * belongs to a plain operation, since the list is then pure; it walks on past a select's waiters,
  * whose group may hold the other direction further on.
  *
+ * <p>An append takes the tail first, by a compare-and-set of {@code tail} from {@code L} to {@code
+ * w}, which orders all appends, and then publishes {@code w}: as {@code L}'s link, or, where {@code
+ * L} is a dead head, by moving {@code head} to {@code w}. The dead node is then not written at all:
+ * it is the waiter that a partner completed last, which its owner may still be reading, and writing
+ * its cache line once more per hand-off, as linking after a dummy did, cost a transfer between the
+ * cores (hand-off-floor.md, section 8). A partner that completes the head leaves {@code head} where
+ * it is, so that a hand-off between two threads writes neither end of the list on the partner's
+ * side. Ordering appends by the tail alone and publishing the link afterwards is the idea of
+ * Ladan-Mozes and Shavit's optimistic queue ("An Optimistic Approach to Lock-Free FIFO Queues",
+ * DISC 2004); unlike theirs, this list keeps no back links to repair a missing link. Between its
+ * two steps an append cannot be reached from {@code head}: an operation that finds no link after a
+ * node that is no longer the tail looks again from {@code head} until the link or the new head
+ * appears. That is the one wait in the list: an appender preempted between two adjacent steps
+ * delays the partners that walk to it until it runs again, as a producer of a linked queue in the
+ * manner of JCTools' {@code MpscLinkedQueue} delays its consumer. Appenders never wait for one
+ * another.
+ *
  * <p>Select ({@link SelectRun}) locks the channel only to order its registration against other
  * selects; plain sends and receives never lock. A registering select has published its parker on
  * its other channels, so it must not complete a partner itself: when a rule refuses its waiter, it
@@ -51,8 +72,8 @@ import java.lang.invoke.VarHandle;
  * so whatever made a select withdraw is a waiter of a finished registration or of a plain
  * operation, which its poll can complete: no livelock.
  *
- * <p>Closing links a marker last, by the same compare-and-set that links waiters, so that every
- * waiter is linked before the marker or not at all; then it completes every waiter before the
+ * <p>Closing appends a marker last, by the same compare-and-set of the tail as waiters, so that
+ * every waiter is linked before the marker or not at all; then it completes every waiter before the
  * marker with {@link #CLOSED}. An operation that finds the marker helps with that before it reports
  * the channel closed, and so does a waiter completed with {@code CLOSED}: nobody reports "closed"
  * while a waiter before the marker can still be completed by a partner. The close takes effect when
@@ -63,7 +84,9 @@ import java.lang.invoke.VarHandle;
  *
  * <ul>
  *   <li>A waiter's fields, a sender's value among them, are written before the compare-and-set that
- *       links it, and read by partners after the volatile read of the link that reaches it.
+ *       makes it the tail, and read by partners after the volatile read of {@code head} or of the
+ *       link that reaches it; the appender writes those after that compare-and-set, so the fields
+ *       come before them too.
  *   <li>A partner completes a waiter in two steps ({@link Waiter#handOff}): a compare-and-set to
  *       {@link Parker#BUSY}, which only one partner wins, so only it writes the receiver's {@code
  *       item}; then a volatile store of the clause, which the waiter reads before it reads {@code
@@ -72,10 +95,12 @@ import java.lang.invoke.VarHandle;
  *       that takes its value returns, and the receiver's actions before the hand-off happen-before
  *       the send returns (Go's "a receive from an unbuffered channel happens before the send on
  *       that channel completes").
- *   <li>{@code head} and {@code tail} are volatile and only ever move forward, over dead waiters.
- *       Unlinking a dead waiter {@code p} is a compare-and-set of its predecessor's link from
- *       {@code p} to {@code p.link}, and only when {@code p} is not last, so that no append can be
- *       lost; a race between two unlinks may leave a dead waiter linked, never a live one unlinked.
+ *   <li>{@code head} and {@code tail} are volatile and only ever move forward: {@code tail} by
+ *       appends, {@code head} past dead nodes, or from a dead last node to the waiter appended
+ *       after it, never past a live waiter. Unlinking a dead waiter {@code p} is a compare-and-set
+ *       of its predecessor's link from {@code p} to {@code p.link}, and only when {@code p} has a
+ *       published successor, so that no append can be lost; a race between two unlinks may leave a
+ *       dead waiter linked, never a live one unlinked.
  * </ul>
  */
 final class RendezvousChannel<T> extends AbstractChannel<T> {
@@ -145,65 +170,97 @@ final class RendezvousChannel<T> extends AbstractChannel<T> {
    */
   private Object match(Object value) {
     boolean send = value != null;
-    Waiter h = (Waiter) HEAD.getVolatile(this);
-    Waiter p = h.link();
-    boolean front = true; // every waiter between h and p is dead
-    Parker group = null; // the select whose waiters of our direction we are walking past
-    while (p != null) {
-      if (isMarker(p)) {
-        helpClose(p);
-        return CLOSED;
-      }
-      if (p.isLive()) {
-        if (p.send == send) {
-          if (p.parker == p || (group != null && p.parker != group)) {
-            return EMPTY; // a plain operation's waiter, or a second select's: the list is pure
-          }
-          group = p.parker; // a select's waiter: its group may hold the other direction further on
-          front = false;
-          p = p.link();
-          continue;
+    int waits = 0;
+    restart:
+    while (true) {
+      Waiter h = (Waiter) HEAD.getVolatile(this);
+      Waiter p = h;
+      boolean front = true; // every node before p is dead
+      Parker group = null; // the select whose waiters of our direction we are walking past
+      while (true) {
+        if (isMarker(p)) {
+          helpClose(p);
+          return CLOSED;
         }
-        if (p.handOff(send ? value : null)) {
-          if (front) {
-            HEAD.compareAndSet(this, h, p); // p is dead now: the new dummy
+        if (p.isLive()) {
+          if (p.send == send) {
+            if (p.parker == p || (group != null && p.parker != group)) {
+              return EMPTY; // a plain operation's waiter, or a second select's: the list is pure
+            }
+            group = p.parker; // a select's waiter: its group may hold the other direction later
+            front = false;
+          } else if (p.handOff(send ? value : null)) {
+            if (front && p != h) {
+              HEAD.compareAndSet(this, h, p); // p is dead now: the new head
+            }
+            p.parker.wake();
+            return send ? value : p.item; // a sender's item is its value, written before linking
           }
-          p.parker.wake();
-          return send ? value : p.item; // a sender's item is its value, written before linking
+          // Otherwise we lost the race to another partner or to the waiter's own cancellation.
         }
-        // Lost the race to another partner or to the waiter's own cancellation: p is dead.
+        Waiter n = next(p);
+        if (n == null) {
+          return EMPTY;
+        }
+        if (n == p) {
+          waits = awaitAppend(waits); // an append is between its two steps: look again
+          continue restart;
+        }
+        if (front) { // p is dead: skip it
+          if (HEAD.compareAndSet(this, h, n)) {
+            h = n;
+          } else {
+            front = false;
+          }
+        }
+        p = n;
       }
-      if (front && HEAD.compareAndSet(this, h, p)) {
-        h = p;
-      } else {
-        front = false;
-      }
-      p = p.link();
     }
-    return EMPTY;
   }
 
-  /** The last waiter (or marker), found from the {@code tail} hint. */
-  private Waiter last() {
-    Waiter t = (Waiter) TAIL.getVolatile(this);
-    for (Waiter n; (n = t.link()) != null; ) {
-      t = n;
+  /**
+   * The node after {@code p}: null if {@code p} is last, or {@code p} itself when its successor
+   * cannot be reached from it yet, because an append has moved {@code tail} past {@code p} and has
+   * yet to publish the link (or, after a dead head, to move {@code head}): then the caller looks
+   * again from {@code head}.
+   */
+  private Waiter next(Waiter p) {
+    Waiter n = p.link();
+    if (n != null) {
+      return n;
     }
-    return t;
+    return (Waiter) TAIL.getVolatile(this) == p ? null : p;
+  }
+
+  /**
+   * Waits a moment for an append between its two steps, and every 64th time yields the processor,
+   * in case the appender was preempted there and waits for this very core.
+   *
+   * @return {@code waits} plus one
+   */
+  private static int awaitAppend(int waits) {
+    if ((++waits & 63) == 0) {
+      Thread.yield();
+    } else {
+      Thread.onSpinWait();
+    }
+    return waits;
+  }
+
+  /** The last waiter (or marker). */
+  private Waiter last() {
+    return (Waiter) TAIL.getVolatile(this);
   }
 
   /** Links {@code w} last if the rules in the class comment allow it. */
   private int tryAppend(Waiter w) {
     while (true) {
-      Waiter t = (Waiter) TAIL.getVolatile(this);
-      Waiter last = t;
-      for (Waiter n; (n = last.link()) != null; ) {
-        last = n;
-      }
+      Waiter last = (Waiter) TAIL.getVolatile(this);
       if (isMarker(last)) {
         return SHUT;
       }
-      if (last == (Waiter) HEAD.getVolatile(this)) { // empty; head cannot pass the last waiter
+      boolean empty = last == (Waiter) HEAD.getVolatile(this) && !last.isLive();
+      if (empty) {
         w.sole = true;
         w.mixed = false;
       } else if (last.send == w.send && !last.mixed) {
@@ -215,8 +272,14 @@ final class RendezvousChannel<T> extends AbstractChannel<T> {
       } else {
         return CONTENDED;
       }
-      if (last.casLink(null, w)) { // release: w's fields are published with the link
-        TAIL.compareAndSet(this, t, w); // a hint: losing this race is harmless
+      if (TAIL.compareAndSet(this, last, w)) { // release: w's fields are published with it
+        if (empty) {
+          // The dead head is w's predecessor: w becomes the head, and the dead node, which the
+          // partner that completed it may still be reading, is not written at all.
+          HEAD.compareAndSet(this, last, w);
+        } else {
+          last.publishLink(w);
+        }
         return LINKED;
       }
     }
@@ -224,14 +287,22 @@ final class RendezvousChannel<T> extends AbstractChannel<T> {
 
   /**
    * Drops dead waiters: moves {@code head} past those at the front and unlinks the others, except
-   * the last, to which an append may be racing. Called by an operation that gave up its waiter, so
-   * that selects with timeouts on a quiet channel do not make the list grow.
+   * any whose successor is not published yet (the last among them). Called by an operation that
+   * gave up its waiter, so that selects with timeouts on a quiet channel do not make the list grow.
    */
   private void sweep() {
     Waiter h = (Waiter) HEAD.getVolatile(this);
-    for (Waiter p; (p = h.link()) != null && !p.isLive() && !isMarker(p); ) {
-      if (HEAD.compareAndSet(this, h, p)) {
-        h = p;
+    int waits = 0;
+    while (!h.isLive() && !isMarker(h)) {
+      Waiter n = next(h);
+      if (n == null) {
+        break; // a dead last node stays the head
+      }
+      if (n == h) {
+        waits = awaitAppend(waits); // an append is between its two steps
+        h = (Waiter) HEAD.getVolatile(this);
+      } else if (HEAD.compareAndSet(this, h, n)) {
+        h = n;
       } else {
         h = (Waiter) HEAD.getVolatile(this);
       }
@@ -240,7 +311,7 @@ final class RendezvousChannel<T> extends AbstractChannel<T> {
     for (Waiter p = h.link(); p != null; ) {
       Waiter n = p.link();
       if (n == null) {
-        return;
+        return; // the last node, or one whose successor is still being linked
       }
       if (!p.isLive()) {
         pred.casLink(p, n); // best effort: a lost race leaves a dead waiter, never a live one out
@@ -259,10 +330,17 @@ final class RendezvousChannel<T> extends AbstractChannel<T> {
     if (drained) {
       return;
     }
-    for (Waiter p = ((Waiter) HEAD.getVolatile(this)).link(); p != null && p != m; p = p.link()) {
+    int waits = 0;
+    for (Waiter p = (Waiter) HEAD.getVolatile(this); p != m; ) {
       if (p.isLive() && p.handOff(CLOSED)) {
         p.parker.wake();
       }
+      Waiter n = next(p); // never null: the marker comes later
+      if (n == p) {
+        waits = awaitAppend(waits); // an append before the marker is between its two steps
+        n = (Waiter) HEAD.getVolatile(this);
+      }
+      p = n;
     }
     drained = true;
   }
@@ -351,14 +429,13 @@ final class RendezvousChannel<T> extends AbstractChannel<T> {
   void closeImpl(Throwable cause) {
     Waiter m = dead(MARKER, cause);
     while (true) {
-      Waiter t = (Waiter) TAIL.getVolatile(this);
       Waiter last = last();
       if (isMarker(last)) {
         helpClose(last);
         throw closedException("close of closed channel");
       }
-      if (last.casLink(null, m)) { // from here on nothing can be linked
-        TAIL.compareAndSet(this, t, m);
+      if (TAIL.compareAndSet(this, last, m)) { // from here on nothing can be linked
+        last.publishLink(m);
         helpClose(m);
         return;
       }

@@ -40,9 +40,12 @@ final class Waiter extends Parker {
   Waiter next;
   boolean queued;
 
-  // For RendezvousChannel's lock-free list, written before the waiter is linked.
+  // For RendezvousChannel's list, written before the waiter is appended.
 
-  /** The next waiter in a rendezvous channel's list; set once by compare-and-set, then skips. */
+  /**
+   * The next node in a rendezvous channel's list: published once by the append that follows this
+   * waiter, then changed only to skip a dead successor.
+   */
   @SuppressWarnings("unused") // accessed through LINK
   private volatile Waiter link;
 
@@ -104,7 +107,15 @@ final class Waiter extends Parker {
     return link;
   }
 
-  /** Links {@code w} after this waiter, if nothing is linked yet. */
+  /**
+   * Publishes {@code w} as the waiter after this one, once {@code w} has taken this waiter's place
+   * as the list's tail: a release store, since only the appender that moved the tail writes it.
+   */
+  void publishLink(Waiter w) {
+    LINK.setRelease(this, w);
+  }
+
+  /** Replaces the link {@code expected} with {@code w}: unlinks a dead waiter. */
   boolean casLink(Waiter expected, Waiter w) {
     return LINK.compareAndSet(this, expected, w);
   }

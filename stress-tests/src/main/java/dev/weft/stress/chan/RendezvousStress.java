@@ -273,4 +273,54 @@ public final class RendezvousStress {
       r.r2 = sender.result();
     }
   }
+
+  /**
+   * Two receivers append to an empty list at once while a sender (a virtual thread) sends 1 and
+   * then 2, each with a timeout: whichever receiver appends first becomes the list's head in the
+   * second step of its append, and the other links after it or completes the sender. Every value
+   * delivered is received once, by one receiver, and a receiver gets a value only if the sender
+   * counted it delivered. r1, r2: what each receiver got (0: timed out); r3: values delivered.
+   */
+  @JCStressTest
+  @Outcome(
+      id = {"1, 2, 2", "2, 1, 2"},
+      expect = ACCEPTABLE,
+      desc = "both values, one each")
+  @Outcome(
+      id = {"1, 0, 1", "0, 1, 1", "2, 0, 1", "0, 2, 1"},
+      expect = ACCEPTABLE_INTERESTING,
+      desc = "one value delivered; the other send and one receive timed out")
+  @Outcome(id = "0, 0, 0", expect = ACCEPTABLE_INTERESTING, desc = "everyone timed out")
+  @State
+  public static class ReceiversAppendToEmptyList {
+    private final Channel<Integer> ch = Channel.make();
+    private volatile int delivered =
+        -1; // before the sender starts: field initialisers run in order
+    private final Thread sender =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  delivered = timedSend(ch, 1) + timedSend(ch, 2);
+                });
+
+    @Actor
+    public void first(III_Result r) {
+      r.r1 = timedReceive(ch);
+    }
+
+    @Actor
+    public void second(III_Result r) {
+      r.r2 = timedReceive(ch);
+    }
+
+    @Arbiter
+    public void after(III_Result r) {
+      try {
+        sender.join();
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+      r.r3 = delivered;
+    }
+  }
 }
