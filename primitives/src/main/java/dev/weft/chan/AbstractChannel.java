@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * operations, a small lock for their wait queues, and the contract that {@link SelectRun} uses.
  *
  * <ul>
- *   <li>{@link RendezvousChannel} (unbuffered): a lock-free list of waiters, which partners
+ *   <li>{@link RendezvousChannel} (unbuffered): a list of waiters without a lock, which partners
  *       <em>complete</em> (direct hand-off); the lock only orders selects' registrations.
  *   <li>{@link LockChannel} (unlimited): everything under the lock, and partners complete a
  *       waiter's operation, as in Go's runtime.

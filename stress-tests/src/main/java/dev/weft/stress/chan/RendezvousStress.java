@@ -16,9 +16,10 @@ import org.openjdk.jcstress.infra.results.III_Result;
 import org.openjdk.jcstress.infra.results.II_Result;
 
 /**
- * The hand-offs of the lock-free rendezvous: partners completing a waiter without a lock while its
- * select cancels on a timeout, and a close racing a hand-off. In every test a value is delivered
- * exactly when its sender reports it delivered; any other outcome is a lost or invented value.
+ * The hand-offs of the rendezvous (a list without a lock): partners completing a waiter without a
+ * lock while its select cancels on a timeout, and a close racing a hand-off. In every test a value
+ * is delivered exactly when its sender reports it delivered; any other outcome is a lost or
+ * invented value.
  *
  * <p>jcstress schedules two actors on two processors; where a race needs a third party, a virtual
  * thread started with the state plays it and the arbiter joins it.
