@@ -173,7 +173,7 @@ final class RendezvousChannel<T> extends AbstractChannel<T> {
     int waits = 0;
     restart:
     while (true) {
-      Waiter h = (Waiter) HEAD.getVolatile(this);
+      Waiter h = head();
       Waiter p = h;
       boolean front = true; // every node before p is dead
       Parker group = null; // the select whose waiters of our direction we are walking past
@@ -229,7 +229,7 @@ final class RendezvousChannel<T> extends AbstractChannel<T> {
     if (n != null) {
       return n;
     }
-    return (Waiter) TAIL.getVolatile(this) == p ? null : p;
+    return last() == p ? null : p;
   }
 
   /**
@@ -247,6 +247,11 @@ final class RendezvousChannel<T> extends AbstractChannel<T> {
     return waits;
   }
 
+  /** The first waiter, or a dead node before it. */
+  private Waiter head() {
+    return (Waiter) HEAD.getVolatile(this);
+  }
+
   /** The last waiter (or marker). */
   private Waiter last() {
     return (Waiter) TAIL.getVolatile(this);
@@ -255,11 +260,11 @@ final class RendezvousChannel<T> extends AbstractChannel<T> {
   /** Links {@code w} last if the rules in the class comment allow it. */
   private int tryAppend(Waiter w) {
     while (true) {
-      Waiter last = (Waiter) TAIL.getVolatile(this);
+      Waiter last = last();
       if (isMarker(last)) {
         return SHUT;
       }
-      boolean empty = last == (Waiter) HEAD.getVolatile(this) && !last.isLive();
+      boolean empty = last == head() && !last.isLive();
       if (empty) {
         w.sole = true;
         w.mixed = false;
@@ -291,7 +296,7 @@ final class RendezvousChannel<T> extends AbstractChannel<T> {
    * gave up its waiter, so that selects with timeouts on a quiet channel do not make the list grow.
    */
   private void sweep() {
-    Waiter h = (Waiter) HEAD.getVolatile(this);
+    Waiter h = head();
     int waits = 0;
     while (!h.isLive() && !isMarker(h)) {
       Waiter n = next(h);
@@ -300,11 +305,11 @@ final class RendezvousChannel<T> extends AbstractChannel<T> {
       }
       if (n == h) {
         waits = awaitAppend(waits); // an append is between its two steps
-        h = (Waiter) HEAD.getVolatile(this);
+        h = head();
       } else if (HEAD.compareAndSet(this, h, n)) {
         h = n;
       } else {
-        h = (Waiter) HEAD.getVolatile(this);
+        h = head();
       }
     }
     Waiter pred = h;
@@ -331,14 +336,14 @@ final class RendezvousChannel<T> extends AbstractChannel<T> {
       return;
     }
     int waits = 0;
-    for (Waiter p = (Waiter) HEAD.getVolatile(this); p != m; ) {
+    for (Waiter p = head(); p != m; ) {
       if (p.isLive() && p.handOff(CLOSED)) {
         p.parker.wake();
       }
       Waiter n = next(p); // never null: the marker comes later
       if (n == p) {
         waits = awaitAppend(waits); // an append before the marker is between its two steps
-        n = (Waiter) HEAD.getVolatile(this);
+        n = head();
       }
       p = n;
     }
