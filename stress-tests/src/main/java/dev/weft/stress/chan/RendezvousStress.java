@@ -31,7 +31,22 @@ public final class RendezvousStress {
   /** Long enough that a partner usually arrives, short enough to keep the test fast. */
   private static final Duration PATIENT = Duration.ofNanos(200_000);
 
+  /** How long an arbiter waits for a third party; every party's operations end far sooner. */
+  private static final Duration JOIN = Duration.ofSeconds(10);
+
+  /** A third party's result when it did not finish within {@link #JOIN}: a forbidden outcome. */
+  static final int STUCK = -9;
+
   private RendezvousStress() {}
+
+  /** Waits up to {@link #JOIN} for {@code t}; false if it is still running. */
+  static boolean joined(Thread t) {
+    try {
+      return t.join(JOIN);
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
 
   static int selectReceive(Channel<Integer> ch) {
     try {
@@ -95,12 +110,7 @@ public final class RendezvousStress {
     }
 
     int result() {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-      return result;
+      return joined(thread) ? result : STUCK;
     }
   }
 
@@ -316,12 +326,7 @@ public final class RendezvousStress {
 
     @Arbiter
     public void after(III_Result r) {
-      try {
-        sender.join();
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-      r.r3 = delivered;
+      r.r3 = joined(sender) ? delivered : STUCK;
     }
   }
 }
