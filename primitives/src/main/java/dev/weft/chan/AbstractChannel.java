@@ -66,10 +66,10 @@ abstract sealed class AbstractChannel<T> implements Channel<T>
   // The FIFO queues of waiting senders and receivers, linked through the waiters and guarded by
   // the lock. They live in the channel object itself, next to the lock word, so that taking the
   // lock and looking at a queue touch one cache line.
-  private Waiter sendHead;
-  private Waiter sendTail;
-  private Waiter recvHead;
-  private Waiter recvTail;
+  private QueuedWaiter sendHead;
+  private QueuedWaiter sendTail;
+  private QueuedWaiter recvHead;
+  private QueuedWaiter recvTail;
 
   @SuppressWarnings("unused") // accessed through LOCK
   private volatile int lock;
@@ -125,8 +125,8 @@ abstract sealed class AbstractChannel<T> implements Channel<T>
   }
 
   /** Under the lock: appends {@code w} to the senders' or the receivers' queue. */
-  final void enqueueWaiter(Waiter w, boolean send) {
-    Waiter tail = send ? sendTail : recvTail;
+  final void enqueueWaiter(QueuedWaiter w, boolean send) {
+    QueuedWaiter tail = send ? sendTail : recvTail;
     w.queued = true;
     w.prev = tail;
     w.next = null;
@@ -156,8 +156,8 @@ abstract sealed class AbstractChannel<T> implements Channel<T>
    * has already ended (a select that completed elsewhere, a timeout) are dropped on the way. The
    * caller wakes the returned waiter after releasing the lock.
    */
-  final Waiter claimFirst(boolean send, Object result) {
-    Waiter w;
+  final QueuedWaiter claimFirst(boolean send, Object result) {
+    QueuedWaiter w;
     while ((w = send ? sendHead : recvHead) != null) {
       unlink(w, send);
       if (w.claim(result)) {
@@ -168,15 +168,15 @@ abstract sealed class AbstractChannel<T> implements Channel<T>
   }
 
   /** Under the lock: removes {@code w} if it is still queued. */
-  final void removeWaiter(Waiter w, boolean send) {
+  final void removeWaiter(QueuedWaiter w, boolean send) {
     if (w.queued) {
       unlink(w, send);
     }
   }
 
-  private void unlink(Waiter w, boolean send) {
-    Waiter p = w.prev;
-    Waiter n = w.next;
+  private void unlink(QueuedWaiter w, boolean send) {
+    QueuedWaiter p = w.prev;
+    QueuedWaiter n = w.next;
     if (p == null) {
       setHead(send, n);
     } else {
@@ -193,7 +193,7 @@ abstract sealed class AbstractChannel<T> implements Channel<T>
     waitersChanged(send, -1);
   }
 
-  private void setHead(boolean send, Waiter w) {
+  private void setHead(boolean send, QueuedWaiter w) {
     if (send) {
       sendHead = w;
     } else {
@@ -201,7 +201,7 @@ abstract sealed class AbstractChannel<T> implements Channel<T>
     }
   }
 
-  private void setTail(boolean send, Waiter w) {
+  private void setTail(boolean send, QueuedWaiter w) {
     if (send) {
       sendTail = w;
     } else {
@@ -264,7 +264,7 @@ abstract sealed class AbstractChannel<T> implements Channel<T>
    * {@link RendezvousChannel} closes without the lock.
    */
   void closeImpl(Throwable cause) {
-    Waiter woken = null;
+    QueuedWaiter woken = null;
     lock();
     try {
       if (isClosed()) {
@@ -277,7 +277,7 @@ abstract sealed class AbstractChannel<T> implements Channel<T>
       unlock();
     }
     while (woken != null) {
-      Waiter next = woken.next;
+      QueuedWaiter next = woken.next;
       woken.next = null;
       woken.parker.wake();
       woken = next;
@@ -302,11 +302,19 @@ abstract sealed class AbstractChannel<T> implements Channel<T>
   abstract Object receiveLocked();
 
   /**
+   * Makes a select's waiter for clause {@code clause} of the operation waiting on {@code parker},
+   * of the kind that {@link #registerLocked} takes: a {@link QueuedWaiter} here.
+   */
+  Waiter newWaiter(Parker parker, int clause, boolean send, Object item) {
+    return new QueuedWaiter(parker, clause, send, item);
+  }
+
+  /**
    * With the lock held: enqueues a select's waiter. False if the channel refused it because its
    * clause may be able to proceed now: the select must then withdraw and poll again.
    */
   boolean registerLocked(Waiter w) {
-    enqueueWaiter(w, w.send);
+    enqueueWaiter((QueuedWaiter) w, w.send);
     return true;
   }
 
@@ -318,7 +326,7 @@ abstract sealed class AbstractChannel<T> implements Channel<T>
 
   /** With the lock held: withdraws a select's waiter, if it is still queued. */
   void unregisterLocked(Waiter w) {
-    removeWaiter(w, w.send);
+    removeWaiter((QueuedWaiter) w, w.send);
   }
 
   /** Wakes one waiting sender or receiver, passing on a wake-up that its receiver did not use. */
@@ -328,7 +336,7 @@ abstract sealed class AbstractChannel<T> implements Channel<T>
   void unregister(Waiter w) {
     lock();
     try {
-      removeWaiter(w, w.send);
+      removeWaiter((QueuedWaiter) w, w.send);
     } finally {
       unlock();
     }
@@ -338,8 +346,8 @@ abstract sealed class AbstractChannel<T> implements Channel<T>
    * Under the lock, while closing: claims every waiter of a queue with {@link #CLOSED} and chains
    * them onto {@code chain} through {@code next}, the link that dequeuing has just cleared.
    */
-  private Waiter claimAll(boolean send, Waiter chain) {
-    Waiter w;
+  private QueuedWaiter claimAll(boolean send, QueuedWaiter chain) {
+    QueuedWaiter w;
     while ((w = claimFirst(send, CLOSED)) != null) {
       w.next = chain;
       chain = w;

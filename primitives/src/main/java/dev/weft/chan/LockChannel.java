@@ -56,7 +56,7 @@ final class LockChannel<T> extends AbstractChannel<T> {
     if (closed) {
       throw closedException("send on closed channel");
     }
-    Waiter r = claimFirst(false, value);
+    QueuedWaiter r = claimFirst(false, value);
     if (r != null) {
       wakeLater(r);
     } else {
@@ -135,13 +135,13 @@ final class LockChannel<T> extends AbstractChannel<T> {
     }
     boolean send = value != null;
     Object result;
-    Waiter w = null;
+    QueuedWaiter w = null;
     boolean spin = false;
     lock();
     try {
       result = send ? (sendLocked(value) ? value : EMPTY) : receiveLocked();
       if (result == EMPTY && !(timed && deadline - System.nanoTime() <= 0)) {
-        w = new Waiter(null, 0, this, send, value);
+        w = new QueuedWaiter(null, 0, send, value);
         spin = !hasWaiters(send); // only the first in line is likely to be served soon
         enqueueWaiter(w, send);
       }

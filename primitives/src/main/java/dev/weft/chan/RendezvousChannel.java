@@ -149,7 +149,7 @@ final class RendezvousChannel<T> extends AbstractChannel<T> {
   }
 
   private Waiter dead(int clause, Object item) {
-    Waiter w = new Waiter(null, clause, this, false, item);
+    Waiter w = new Waiter(null, clause, false, item);
     w.tryCancel();
     return w;
   }
@@ -379,7 +379,7 @@ final class RendezvousChannel<T> extends AbstractChannel<T> {
         return EMPTY;
       }
       if (w == null) {
-        w = new Waiter(null, 0, this, send, value);
+        w = new Waiter(null, 0, send, value);
       }
       int linked = tryAppend(w);
       if (linked == LINKED) {
@@ -479,6 +479,11 @@ final class RendezvousChannel<T> extends AbstractChannel<T> {
   @Override
   Object receiveLocked() {
     return match(null);
+  }
+
+  @Override
+  Waiter newWaiter(Parker parker, int clause, boolean send, Object item) {
+    return new Waiter(parker, clause, send, item); // no queue links: see Waiter
   }
 
   @Override

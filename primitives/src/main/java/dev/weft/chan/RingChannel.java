@@ -322,7 +322,7 @@ final class RingChannel<T> extends AbstractChannel<T> {
   private Object awaitTransfer(Object value, boolean send, boolean timed, long deadline)
       throws InterruptedException {
     Object r;
-    Waiter w = new Waiter(null, 0, this, send, null);
+    QueuedWaiter w = new QueuedWaiter(null, 0, send, null);
     while (true) {
       if (timed && deadline - System.nanoTime() <= 0) {
         return EMPTY;
@@ -435,7 +435,7 @@ final class RingChannel<T> extends AbstractChannel<T> {
    * Withdraws a waiter whose thread completed on its own: if a partner woke it meanwhile, that
    * wake-up was meant for someone who can use it, so it is passed on.
    */
-  private void abandon(Waiter w, boolean send) {
+  private void abandon(QueuedWaiter w, boolean send) {
     if (w.parker.tryCancel()) {
       unregister(w);
     } else {

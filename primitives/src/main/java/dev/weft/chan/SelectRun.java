@@ -139,7 +139,7 @@ final class SelectRun<R> {
         }
         for (int i = 0; i < waiters.length; i++) {
           if (i != outcome && waiters[i] != null) {
-            waiters[i].channel.unregister(waiters[i]);
+            channelOf(channelClauses[i]).unregister(waiters[i]);
           }
         }
         if (outcome == Parker.INTERRUPTED) {
@@ -152,9 +152,9 @@ final class SelectRun<R> {
         if (channelOf(clause).partnersComplete()) {
           Waiter won = waiters[outcome];
           if (won.item == AbstractChannel.CLOSED) {
-            won.channel.beforeReportingClosed();
+            channelOf(clause).beforeReportingClosed();
             if (clause instanceof Clause.Send<? extends R>) {
-              throw won.channel.closedException("channel closed while sending in select");
+              throw channelOf(clause).closedException("channel closed while sending in select");
             }
           }
           item = won.item;
@@ -257,8 +257,9 @@ final class SelectRun<R> {
       for (int i : order) {
         Clause<? extends R> c = channelClauses[i];
         Object value = c instanceof Clause.Send<? extends R> s ? s.value : null;
-        Waiter w = new Waiter(parker, i, channelOf(c), isSend(c), value);
-        if (!w.channel.registerLocked(w)) {
+        AbstractChannel<?> ch = channelOf(c);
+        Waiter w = ch.newWaiter(parker, i, isSend(c), value);
+        if (!ch.registerLocked(w)) {
           ready = true;
           break;
         }
@@ -277,9 +278,9 @@ final class SelectRun<R> {
       if (!parker.tryCancel()) {
         return REGISTERED; // claimed already, through a rendezvous channel: the wait returns it
       }
-      for (Waiter w : waiters) {
-        if (w != null) {
-          w.channel.unregisterLocked(w);
+      for (int i = 0; i < waiters.length; i++) {
+        if (waiters[i] != null) {
+          channelOf(channelClauses[i]).unregisterLocked(waiters[i]);
         }
       }
       return WITHDRAWN;

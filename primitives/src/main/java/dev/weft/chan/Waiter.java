@@ -4,13 +4,18 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * One blocked clause in a channel's wait queue: a sender carrying its value, or a receiver waiting
- * for one. Fields other than the links are written before the waiter is published (under the
- * channel lock, or by the compare-and-set that links it into a {@link RendezvousChannel}'s list),
- * or, for a receiver's {@code item}, by the partner that claims it, before the store that publishes
- * the claim; the owner reads them only after it has seen the claim.
+ * One blocked clause in a {@link RendezvousChannel}'s list, or, as a {@link QueuedWaiter}, in a
+ * lock-based channel's wait queue: a sender carrying its value, or a receiver waiting for one.
+ * Fields other than the links are written before the waiter is published (under the channel lock,
+ * or by the compare-and-set that links it into a {@link RendezvousChannel}'s list), or, for a
+ * receiver's {@code item}, by the partner that claims it, before the store that publishes the
+ * claim; the owner reads them only after it has seen the claim.
+ *
+ * <p>The rendezvous list's partners read a waiter's fields on every hand-off, so the class holds
+ * only what that list needs (40 bytes with compressed class pointers); the queue links of the
+ * lock-based channels are in the subclass.
  */
-final class Waiter extends Parker {
+class Waiter extends Parker {
   private static final VarHandle LINK;
 
   static {
@@ -25,7 +30,6 @@ final class Waiter extends Parker {
   final Parker parker;
 
   final int clause;
-  final AbstractChannel<?> channel;
 
   /** A sender (true) or a receiver. */
   final boolean send;
@@ -34,11 +38,6 @@ final class Waiter extends Parker {
    * A sender's value; for a receiver, the value handed to it, or {@link AbstractChannel#CLOSED}.
    */
   Object item;
-
-  // Links in a lock-based channel's queue; guarded by the channel lock.
-  Waiter prev;
-  Waiter next;
-  boolean queued;
 
   // For RendezvousChannel's list, written before the waiter is appended.
 
@@ -61,10 +60,9 @@ final class Waiter extends Parker {
    * Makes a waiter for clause {@code clause} of the operation waiting on {@code parker}, or, if
    * {@code parker} is null, for a plain operation that waits on this waiter itself.
    */
-  Waiter(Parker parker, int clause, AbstractChannel<?> channel, boolean send, Object item) {
+  Waiter(Parker parker, int clause, boolean send, Object item) {
     this.parker = parker == null ? this : parker;
     this.clause = clause;
-    this.channel = channel;
     this.send = send;
     this.item = item;
   }
