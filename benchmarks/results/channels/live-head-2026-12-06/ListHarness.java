@@ -6,6 +6,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -45,6 +47,14 @@ public class ListHarness {
   private static volatile int pong;
   private static volatile Object sink;
 
+  /** Parks of the prototypes' waiters, for {@code ../ab-2026-12-06/ABHarness.java}. */
+  static final AtomicLong PARKS = new AtomicLong();
+
+  /**
+   * More pipes, by name, or null: {@code ../ab-2026-12-06/ABHarness.java} adds its own here.
+   */
+  static Function<String, Pipe> morePipes = name -> null;
+
   interface Pipe {
     void send(Integer v) throws InterruptedException;
 
@@ -77,6 +87,7 @@ public class ListHarness {
         Thread.onSpinWait();
         if (i % 32 == 0 && System.nanoTime() - start > 5_000) {
           parked = true;
+          PARKS.getAndIncrement();
           while (state != DONE) {
             LockSupport.park(this);
           }
@@ -330,6 +341,21 @@ public class ListHarness {
     }
   }
 
+  /** A pipe through weft's channel {@code c}. */
+  static Pipe weft(Channel<Integer> c) {
+    return new Pipe() {
+      @Override
+      public void send(Integer v) throws InterruptedException {
+        c.send(v);
+      }
+
+      @Override
+      public Integer receive() throws InterruptedException {
+        return c.receive();
+      }
+    };
+  }
+
   static Pipe pipe(String name) {
     switch (name) {
       case "slot":
@@ -356,20 +382,13 @@ public class ListHarness {
           }
         };
       case "weft":
-        Channel<Integer> c = Channel.make();
-        return new Pipe() {
-          @Override
-          public void send(Integer v) throws InterruptedException {
-            c.send(v);
-          }
-
-          @Override
-          public Integer receive() throws InterruptedException {
-            return c.receive();
-          }
-        };
+        return weft(Channel.make());
       default:
-        throw new IllegalArgumentException("unknown pipe " + name);
+        Pipe more = morePipes.apply(name);
+        if (more == null) {
+          throw new IllegalArgumentException("unknown pipe " + name);
+        }
+        return more;
     }
   }
 
