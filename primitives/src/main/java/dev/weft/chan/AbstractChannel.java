@@ -310,11 +310,19 @@ abstract sealed class AbstractChannel<T> implements Channel<T>
   }
 
   /**
+   * A select's waiter of this channel as the queue holds it: {@link #newWaiter} made it, so it is a
+   * {@link QueuedWaiter} on every channel that does not override the select contract.
+   */
+  private static QueuedWaiter queued(Waiter w) {
+    return (QueuedWaiter) w;
+  }
+
+  /**
    * With the lock held: enqueues a select's waiter. False if the channel refused it because its
    * clause may be able to proceed now: the select must then withdraw and poll again.
    */
   boolean registerLocked(Waiter w) {
-    enqueueWaiter((QueuedWaiter) w, w.send);
+    enqueueWaiter(queued(w), w.send);
     return true;
   }
 
@@ -326,7 +334,7 @@ abstract sealed class AbstractChannel<T> implements Channel<T>
 
   /** With the lock held: withdraws a select's waiter, if it is still queued. */
   void unregisterLocked(Waiter w) {
-    removeWaiter((QueuedWaiter) w, w.send);
+    removeWaiter(queued(w), w.send);
   }
 
   /** Wakes one waiting sender or receiver, passing on a wake-up that its receiver did not use. */
@@ -336,7 +344,7 @@ abstract sealed class AbstractChannel<T> implements Channel<T>
   void unregister(Waiter w) {
     lock();
     try {
-      removeWaiter((QueuedWaiter) w, w.send);
+      removeWaiter(queued(w), w.send);
     } finally {
       unlock();
     }

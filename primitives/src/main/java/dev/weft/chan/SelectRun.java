@@ -149,12 +149,13 @@ final class SelectRun<R> {
           return timeoutClause.then.get();
         }
         Clause<? extends R> clause = channelClauses[outcome];
-        if (channelOf(clause).partnersComplete()) {
+        AbstractChannel<?> wonOn = channelOf(clause);
+        if (wonOn.partnersComplete()) {
           Waiter won = waiters[outcome];
           if (won.item == AbstractChannel.CLOSED) {
-            channelOf(clause).beforeReportingClosed();
+            wonOn.beforeReportingClosed();
             if (clause instanceof Clause.Send<? extends R>) {
-              throw channelOf(clause).closedException("channel closed while sending in select");
+              throw wonOn.closedException("channel closed while sending in select");
             }
           }
           item = won.item;
