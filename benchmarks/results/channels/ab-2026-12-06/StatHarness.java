@@ -9,19 +9,28 @@ import java.util.concurrent.CountDownLatch;
  * warm-up transfers, then prints the medians over {@code reps} transfers of {@code n} values. Run
  * from the repository root with JDK 21 or later: {@code java [-Dnoskip=true] -cp target/weftb
  * benchmarks/results/channels/ab-2026-12-06/StatHarness.java 200000 20}; {@code -Dnoskip=true}
- * turns off the adaptive spin's skipping (every wait spins its whole budget).
+ * turns off the adaptive spin's skipping (every wait spins its whole budget). {@code -Dcap=N}
+ * makes the channel buffered, {@code -Dplatform=true} runs the pair on platform threads, and
+ * {@code -Deach=true} prints every transfer too (section 11).
  */
 public class StatHarness {
   static volatile Object sink;
+  static final int CAP = Integer.getInteger("cap", 0);
+  static final boolean PLATFORM = Boolean.getBoolean("platform");
+  static final boolean EACH = Boolean.getBoolean("each");
+
+  static Thread start(Runnable r) {
+    return PLATFORM ? Thread.ofPlatform().start(r) : Thread.ofVirtual().start(r);
+  }
 
   static double[] transfer(int n) throws InterruptedException {
-    Channel<Integer> c = Channel.make();
+    Channel<Integer> c = Channel.make(CAP);
     CountDownLatch go = new CountDownLatch(1);
     long p0 = Stats.parks.get(), b0 = Stats.busyParks.get(), w0 = Stats.waits.get();
-    Thread producer = Thread.ofVirtual().start(() -> {
+    Thread producer = start(() -> {
       try { go.await(); for (int i = 0; i < n; i++) c.send(i & 1023); } catch (InterruptedException e) { throw new IllegalStateException(e); }
     });
-    Thread consumer = Thread.ofVirtual().start(() -> {
+    Thread consumer = start(() -> {
       try { go.await(); Object last = null; for (int i = 0; i < n; i++) last = c.receive(); sink = last; } catch (InterruptedException e) { throw new IllegalStateException(e); }
     });
     long start = System.nanoTime();
@@ -39,6 +48,9 @@ public class StatHarness {
     for (int i = 0; i < reps; i++) {
       double[] x = transfer(n);
       for (int k = 0; k < 4; k++) r[k][i] = x[k];
+      if (EACH) {
+        System.out.printf("  %.0f ns, parks %.4f, waits %.4f%n", x[0], x[1], x[3]);
+      }
     }
     StringBuilder sb = new StringBuilder();
     String[] names = {"ns", "parks", "busyParks", "waits"};

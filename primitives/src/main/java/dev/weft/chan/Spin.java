@@ -31,8 +31,14 @@ final class Spin {
                   Runtime.getRuntime().availableProcessors())
               > 1;
 
-  /** Spin budget of a platform thread, in nanoseconds. */
-  static final long PLATFORM_NANOS = 20_000;
+  /**
+   * Spin budget of a platform thread, in nanoseconds: longer than a parked platform thread takes to
+   * run again after its unpark. On the 2-core VM of the benchmarks each park of a 1:1 transfer cost
+   * it 29 to 43 us; a 20 us budget then ran out while a partner that had parked was still waking,
+   * each such failure made the next waits park too, and unbuffered and buffered 16 transfers took
+   * about 2.6 times as long as with this budget (ADR 26, third addendum).
+   */
+  static final long PLATFORM_NANOS = 50_000;
 
   /** Spin budget of a virtual thread, in nanoseconds. */
   static final long VIRTUAL_NANOS = 5_000;
