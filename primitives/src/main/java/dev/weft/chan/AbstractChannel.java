@@ -120,7 +120,7 @@ abstract sealed class AbstractChannel<T> implements Channel<T>
     Waiter w = takeWake();
     unlock();
     if (w != null) {
-      w.parker.wake();
+      w.parker().wake();
     }
   }
 
@@ -279,7 +279,7 @@ abstract sealed class AbstractChannel<T> implements Channel<T>
     while (woken != null) {
       QueuedWaiter next = woken.next;
       woken.next = null;
-      woken.parker.wake();
+      woken.parker().wake();
       woken = next;
     }
   }

@@ -154,7 +154,7 @@ final class LockChannel<T> extends AbstractChannel<T> {
     ChannelBlockedEvent blocked = ChannelBlockedEvent.start();
     int outcome;
     try {
-      outcome = w.parker.await(timed, deadline, spin ? this : null);
+      outcome = w.parker().await(timed, deadline, spin ? this : null);
     } finally {
       blocked.finish(id, capacity(), send ? "send" : "receive");
     }

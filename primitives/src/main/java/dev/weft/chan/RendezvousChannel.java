@@ -149,13 +149,13 @@ final class RendezvousChannel<T> extends AbstractChannel<T> {
   }
 
   private Waiter dead(int clause, Object item) {
-    Waiter w = new Waiter(null, clause, false, item);
+    Waiter w = Waiter.of(null, clause, false, item);
     w.tryCancel();
     return w;
   }
 
   private static boolean isMarker(Waiter w) {
-    return w.clause == MARKER;
+    return w.clause() == MARKER;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -184,16 +184,16 @@ final class RendezvousChannel<T> extends AbstractChannel<T> {
         }
         if (p.isLive()) {
           if (p.send == send) {
-            if (p.parker == p || (group != null && p.parker != group)) {
+            if (p.parker() == p || (group != null && p.parker() != group)) {
               return EMPTY; // a plain operation's waiter, or a second select's: the list is pure
             }
-            group = p.parker; // a select's waiter: its group may hold the other direction later
+            group = p.parker(); // a select's waiter: its group may hold the other direction later
             front = false;
           } else if (p.handOff(send ? value : null)) {
             if (front && p != h) {
               HEAD.compareAndSet(this, h, p); // p is dead now: the new head
             }
-            p.parker.wake();
+            p.parker().wake();
             return send ? value : p.item; // a sender's item is its value, written before linking
           }
           // Otherwise we lost the race to another partner or to the waiter's own cancellation.
@@ -269,9 +269,9 @@ final class RendezvousChannel<T> extends AbstractChannel<T> {
         w.sole = true;
         w.mixed = false;
       } else if (last.send == w.send && !last.mixed) {
-        w.sole = last.sole && last.parker == w.parker;
+        w.sole = last.sole && last.parker() == w.parker();
         w.mixed = false;
-      } else if (last.sole && last.parker == w.parker) {
+      } else if (last.sole && last.parker() == w.parker()) {
         w.sole = true;
         w.mixed = last.mixed || last.send != w.send;
       } else {
@@ -338,7 +338,7 @@ final class RendezvousChannel<T> extends AbstractChannel<T> {
     int waits = 0;
     for (Waiter p = head(); p != m; ) {
       if (p.isLive() && p.handOff(CLOSED)) {
-        p.parker.wake();
+        p.parker().wake();
       }
       Waiter n = next(p); // never null: the marker comes later
       if (n == p) {
@@ -379,7 +379,7 @@ final class RendezvousChannel<T> extends AbstractChannel<T> {
         return EMPTY;
       }
       if (w == null) {
-        w = new Waiter(null, 0, send, value);
+        w = new Waiter(send, value);
       }
       int linked = tryAppend(w);
       if (linked == LINKED) {
@@ -483,7 +483,7 @@ final class RendezvousChannel<T> extends AbstractChannel<T> {
 
   @Override
   Waiter newWaiter(Parker parker, int clause, boolean send, Object item) {
-    return new Waiter(parker, clause, send, item); // no queue links: see Waiter
+    return Waiter.of(parker, clause, send, item); // no queue links: see Waiter
   }
 
   @Override

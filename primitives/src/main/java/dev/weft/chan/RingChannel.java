@@ -229,7 +229,7 @@ final class RingChannel<T> extends AbstractChannel<T> {
       unlock();
     }
     if (woken != null) {
-      woken.parker.wake();
+      woken.parker().wake();
     }
   }
 
@@ -336,7 +336,7 @@ final class RingChannel<T> extends AbstractChannel<T> {
         abandon(w, send);
         return settle(value, r);
       }
-      int outcome = w.parker.await(timed, deadline, null); // spun already
+      int outcome = w.parker().await(timed, deadline, null); // spun already
       if (outcome < 0) {
         unregister(w);
         if (outcome == Parker.INTERRUPTED) {
@@ -347,7 +347,7 @@ final class RingChannel<T> extends AbstractChannel<T> {
       if ((r = settle(value, tryOnce(value))) != EMPTY) { // woken: it was ready a moment ago
         return r;
       }
-      w.parker.reset(); // dequeued by the partner that woke us: ready to register again
+      w.parker().reset(); // dequeued by the partner that woke us: ready to register again
     }
   }
 
@@ -436,7 +436,7 @@ final class RingChannel<T> extends AbstractChannel<T> {
    * wake-up was meant for someone who can use it, so it is passed on.
    */
   private void abandon(QueuedWaiter w, boolean send) {
-    if (w.parker.tryCancel()) {
+    if (w.parker().tryCancel()) {
       unregister(w);
     } else {
       signal(send); // the claimer already dequeued w

@@ -292,7 +292,7 @@ final class SelectRun<R> {
       }
       for (Waiter w : wakes) {
         if (w != null) {
-          w.parker.wake();
+          w.parker().wake();
         }
       }
     }

@@ -12,8 +12,9 @@ import java.lang.invoke.VarHandle;
  * claim; the owner reads them only after it has seen the claim.
  *
  * <p>The rendezvous list's partners read a waiter's fields on every hand-off, so the class holds
- * only what that list needs (40 bytes with compressed class pointers); the queue links of the
- * lock-based channels are in the subclass.
+ * only what a plain operation's waiter in that list needs (32 bytes with compressed class
+ * pointers): a select's clause and a list's close marker name their operation and clause in {@link
+ * ClauseWaiter}, and the queue links of the lock-based channels are in {@link QueuedWaiter}.
  */
 class Waiter extends Parker {
   private static final VarHandle LINK;
@@ -25,11 +26,6 @@ class Waiter extends Parker {
       throw new ExceptionInInitializerError(e);
     }
   }
-
-  /** The operation's wait state: this waiter itself for a plain operation, shared in a select. */
-  final Parker parker;
-
-  final int clause;
 
   /** A sender (true) or a receiver. */
   final boolean send;
@@ -56,15 +52,31 @@ class Waiter extends Parker {
   /** A sole waiter after which the list holds waiters of both directions. */
   boolean mixed;
 
-  /**
-   * Makes a waiter for clause {@code clause} of the operation waiting on {@code parker}, or, if
-   * {@code parker} is null, for a plain operation that waits on this waiter itself.
-   */
-  Waiter(Parker parker, int clause, boolean send, Object item) {
-    this.parker = parker == null ? this : parker;
-    this.clause = clause;
+  /** Makes the waiter of a plain operation, which waits on this waiter itself as its clause 0. */
+  Waiter(boolean send, Object item) {
     this.send = send;
     this.item = item;
+  }
+
+  /**
+   * Makes a waiter for clause {@code clause} of the operation waiting on {@code parker}, or, if
+   * {@code parker} is null, for a plain operation that waits on this waiter itself: a plain waiter
+   * where that is all it is, so that the list's partners read 32 bytes, not 40.
+   */
+  static Waiter of(Parker parker, int clause, boolean send, Object item) {
+    return parker == null && clause == 0
+        ? new Waiter(send, item)
+        : new ClauseWaiter(parker, clause, send, item);
+  }
+
+  /** The operation's wait state: this waiter itself for a plain operation, shared in a select. */
+  Parker parker() {
+    return this;
+  }
+
+  /** The index of this waiter's clause in its operation: 0 for a plain operation. */
+  int clause() {
+    return 0;
   }
 
   /**
@@ -76,7 +88,7 @@ class Waiter extends Parker {
     if (result != null) {
       item = result; // harmless if the claim fails: nobody reads a lost waiter's item
     }
-    return parker.tryClaim(clause);
+    return parker().tryClaim(clause());
   }
 
   /**
@@ -86,19 +98,19 @@ class Waiter extends Parker {
    */
   boolean handOff(Object result) {
     if (result == null) {
-      return parker.tryClaim(clause);
+      return parker().tryClaim(clause());
     }
-    if (!parker.beginClaim()) {
+    if (!parker().beginClaim()) {
       return false;
     }
     item = result; // plain: published by endClaim's volatile store
-    parker.endClaim(clause);
+    parker().endClaim(clause());
     return true;
   }
 
   /** Whether the operation of this waiter can still be completed. */
   boolean isLive() {
-    return parker.isWaiting();
+    return parker().isWaiting();
   }
 
   Waiter link() {
