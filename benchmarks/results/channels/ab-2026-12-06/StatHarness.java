@@ -37,6 +37,9 @@ public class StatHarness {
     go.countDown();
     producer.join(60_000);
     consumer.join(60_000);
+    if (producer.isAlive() || consumer.isAlive()) {
+      throw new IllegalStateException("a transfer did not finish within a minute");
+    }
     double t = (System.nanoTime() - start) / (double) n;
     return new double[] {t, (Stats.parks.get() - p0) / (double) n, (Stats.busyParks.get() - b0) / (double) n, (Stats.waits.get() - w0) / (double) n};
   }

@@ -23,7 +23,8 @@ public class ChainHarness {
       CountDownLatch go = new CountDownLatch(1);
       Thread p = Thread.ofVirtual().start(() -> { try { go.await(); for (int i = 0; i < n; i++) c.send(i & 1023); } catch (InterruptedException e) { throw new IllegalStateException(e); } });
       Thread q = Thread.ofVirtual().start(() -> { try { go.await(); Object x = null; for (int i = 0; i < n; i++) x = c.receive(); sink = x; } catch (InterruptedException e) { throw new IllegalStateException(e); } });
-      go.countDown(); p.join(); q.join();
+      go.countDown(); p.join(60_000); q.join(60_000);
+      if (p.isAlive() || q.isAlive()) throw new IllegalStateException("a transfer did not finish within a minute");
       if (r == reps / 2 - 1) { // warm-up done: count from here on
         Stats.waitsAfterWake.set(0); Stats.waitsOther.set(0); Stats.failAfterWake.set(0); Stats.failOther.set(0); Stats.skipAfterWake.set(0); Stats.skipOther.set(0); Stats.wakes.set(0); Stats.parks.set(0);
       }

@@ -52,8 +52,11 @@ public class WakeLatency {
           if (i > 100) lat[i - 101] = resumedLatency;
         }
       });
-      waker.join();
-      sleeper[0].join();
+      waker.join(60_000);
+      sleeper[0].join(60_000);
+      if (waker.isAlive() || sleeper[0].isAlive()) {
+        throw new IllegalStateException("a round did not finish within a minute");
+      }
       Arrays.sort(lat);
       System.out.printf("delay %3d us: wake-up p10 %.1f p50 %.1f p90 %.1f p99 %.1f us%n", delayUs,
           lat[trials / 10] / 1e3, lat[trials / 2] / 1e3, lat[trials * 9 / 10] / 1e3, lat[trials * 99 / 100] / 1e3);

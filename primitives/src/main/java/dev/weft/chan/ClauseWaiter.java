@@ -9,7 +9,10 @@ class ClauseWaiter extends Waiter {
   private final Parker parker;
   private final int clause;
 
-  /** As {@link Waiter#of}: a null {@code parker} makes the waiter its own. */
+  /**
+   * Makes a waiter for clause {@code clause} of the operation waiting on {@code parker}, or, if
+   * {@code parker} is null, of an operation that waits on this waiter itself.
+   */
   ClauseWaiter(Parker parker, int clause, boolean send, Object item) {
     super(send, item);
     this.parker = parker == null ? this : parker;

@@ -143,13 +143,13 @@ final class RendezvousChannel<T> extends AbstractChannel<T> {
   private volatile boolean drained;
 
   RendezvousChannel() {
-    Waiter dummy = dead(0, null);
+    Waiter dummy = dead(new Waiter(false, null));
     head = dummy;
     tail = dummy;
   }
 
-  private Waiter dead(int clause, Object item) {
-    Waiter w = Waiter.of(null, clause, false, item);
+  /** Cancels {@code w}, a waiter of no operation: the list's first node, or its close marker. */
+  private static Waiter dead(Waiter w) {
     w.tryCancel();
     return w;
   }
@@ -432,7 +432,7 @@ final class RendezvousChannel<T> extends AbstractChannel<T> {
 
   @Override
   void closeImpl(Throwable cause) {
-    Waiter m = dead(MARKER, cause);
+    Waiter m = dead(new ClauseWaiter(null, MARKER, false, cause));
     while (true) {
       Waiter last = last();
       if (isMarker(last)) {
@@ -483,7 +483,7 @@ final class RendezvousChannel<T> extends AbstractChannel<T> {
 
   @Override
   Waiter newWaiter(Parker parker, int clause, boolean send, Object item) {
-    return Waiter.of(parker, clause, send, item); // no queue links: see Waiter
+    return new ClauseWaiter(parker, clause, send, item); // no queue links: see Waiter
   }
 
   @Override

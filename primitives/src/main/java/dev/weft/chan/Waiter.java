@@ -58,17 +58,6 @@ class Waiter extends Parker {
     this.item = item;
   }
 
-  /**
-   * Makes a waiter for clause {@code clause} of the operation waiting on {@code parker}, or, if
-   * {@code parker} is null, for a plain operation that waits on this waiter itself: a plain waiter
-   * where that is all it is, so that the list's partners read 32 bytes, not 40.
-   */
-  static Waiter of(Parker parker, int clause, boolean send, Object item) {
-    return parker == null && clause == 0
-        ? new Waiter(send, item)
-        : new ClauseWaiter(parker, clause, send, item);
-  }
-
   /** The operation's wait state: this waiter itself for a plain operation, shared in a select. */
   Parker parker() {
     return this;
@@ -100,11 +89,12 @@ class Waiter extends Parker {
     if (result == null) {
       return parker().tryClaim(clause());
     }
-    if (!parker().beginClaim()) {
+    Parker p = parker();
+    if (!p.beginClaim()) {
       return false;
     }
     item = result; // plain: published by endClaim's volatile store
-    parker().endClaim(clause());
+    p.endClaim(clause());
     return true;
   }
 
