@@ -35,7 +35,22 @@ import java.util.concurrent.locks.LockSupport;
  *       does not link the dead node (ADR 67's protocol).
  *   <li>{@code live2fat}: {@code live2} with 64-byte nodes instead of 32, about weft's {@code
  *       Waiter}.
+ *   <li>{@code live2x}: {@code live2}, but a partner takes the list's cache line with a
+ *       compare-and-set of {@code head} before it completes the waiter.
+ *   <li>{@code live3}: {@code live2}, but an operation that walks to the last node without finding
+ *       a partner appends after it at once, without reading the list again (section 13).
+ *   <li>{@code slot1}: {@code slot}, a receiver completed in one compare-and-set after its item.
+ *   <li>{@code take}, {@code taket}: {@code dummy}, but a partner moves {@code head} onto a waiter
+ *       before it completes it; {@code taket} appends by the tail first, as {@code live} does.
+ *   <li>{@code seal}: a FIFO list whose empty state is a null {@code head}; a partner removes the
+ *       waiter it completed, sealing the link of a last one so that no append is lost.
  * </ul>
+ *
+ * <p>{@code -Dcount=true} prints, for every transfer, the prototypes' appends, failed appends,
+ * waits for an append between its two steps and (for {@code live} and {@code live2}) appends that
+ * found a waiter of the other direction, per value; the counters are shared atomics, which add
+ * their own traffic between the cores, so compare timings without them. {@code -Dbackoff=N}: the
+ * {@code onSpinWait}s of {@code live}'s wait for such an append (default 1).
  *
  * <p>Run from the repository root after {@code mvn -q -pl primitives -DskipTests package}, with
  * JDK 21 or later: {@code java -cp primitives/target/classes
@@ -49,6 +64,12 @@ public class ListHarness {
 
   /** Parks of the prototypes' waiters, for {@code ../ab-2026-12-06/ABHarness.java}. */
   static final AtomicLong PARKS = new AtomicLong();
+  static final boolean COUNT = Boolean.getBoolean("count");
+  static final AtomicLong APPENDS = new AtomicLong();
+  static final AtomicLong FAILS = new AtomicLong();
+  static final AtomicLong WAITS = new AtomicLong();
+  static final AtomicLong MISMATCH = new AtomicLong();
+  static final int BACKOFF = Integer.getInteger("backoff", 1);
 
   /**
    * More pipes, by name, or null: {@code ../ab-2026-12-06/ABHarness.java} adds its own here.
@@ -164,8 +185,10 @@ public class ListHarness {
           w = fat ? new FatNode(v != null, v) : new Node(v != null, v);
         }
         if (append(w)) {
+          if (COUNT) APPENDS.getAndIncrement();
           return w.await();
         }
+        if (COUNT) FAILS.getAndIncrement();
       }
     }
 
@@ -177,6 +200,35 @@ public class ListHarness {
     @Override
     public Integer receive() {
       return (Integer) transfer(null);
+    }
+  }
+
+  /** slot, but a receiver is completed in one compare-and-set after its item is written. */
+  static final class Slot1 extends Proto {
+    static final VarHandle SLOT = handle(Slot1.class, "slot");
+    volatile Node slot;
+
+    Slot1() {
+      super(false);
+    }
+
+    @Override
+    Object match(Object v) {
+      Node w = slot;
+      if (w == null || w.send == (v != null) || !SLOT.compareAndSet(this, w, null)) {
+        return EMPTY;
+      }
+      if (v != null) {
+        w.item = v;
+      }
+      Node.STATE.compareAndSet(w, Node.WAITING, Node.DONE);
+      w.wake();
+      return v != null ? v : w.item;
+    }
+
+    @Override
+    boolean append(Node w) {
+      return SLOT.compareAndSet(this, null, w);
     }
   }
 
@@ -202,6 +254,80 @@ public class ListHarness {
     @Override
     boolean append(Node w) {
       return SLOT.compareAndSet(this, null, w);
+    }
+  }
+
+  /** FIFO, empty list is a null head; the partner removes the waiter it completed, sealing a last one's link. */
+  static final class Seal extends Proto {
+    static final VarHandle HEAD = handle(Seal.class, "head");
+    static final Node SEALED = new Node(false, null);
+    volatile Node head;
+    volatile Node tail;
+
+    Seal() {
+      super(false);
+    }
+
+    private void remove(Node p) {
+      Node n = p.link;
+      if (n == null) {
+        if (Node.LINK.compareAndSet(p, null, SEALED)) {
+          HEAD.compareAndSet(this, p, null);
+          return;
+        }
+        n = p.link;
+      }
+      HEAD.compareAndSet(this, p, n == SEALED ? null : n);
+    }
+
+    @Override
+    Object match(Object v) {
+      while (true) {
+        Node p = head;
+        if (p == null) {
+          return EMPTY;
+        }
+        if (p.state == Node.WAITING) {
+          if (p.send == (v != null)) {
+            return EMPTY;
+          }
+          if (p.complete(v)) {
+            remove(p);
+            p.wake();
+            return v != null ? v : p.item;
+          }
+        }
+        remove(p);
+      }
+    }
+
+    @Override
+    boolean append(Node w) {
+      Node h = head;
+      if (h == null) {
+        if (HEAD.compareAndSet(this, null, w)) {
+          tail = w;
+          return true;
+        }
+        return false;
+      }
+      Node t = tail;
+      if (t == null || t.link == SEALED) {
+        t = h;
+      }
+      for (Node n; (n = t.link) != null; t = n) {
+        if (n == SEALED) {
+          return false;
+        }
+      }
+      if (t.state == Node.WAITING && t.send != w.send) {
+        return false;
+      }
+      if (Node.LINK.compareAndSet(t, null, w)) {
+        tail = w;
+        return true;
+      }
+      return false;
     }
   }
 
@@ -271,10 +397,151 @@ public class ListHarness {
     }
   }
 
+  /** dummy, but a partner moves head onto a waiter before it completes it: the new dummy is its. */
+  static final class TakeFirst extends ListProto {
+    static final VarHandle HEAD = handle(ListProto.class, "head");
+    static final VarHandle TAIL = handle(ListProto.class, "tail");
+    final boolean tailFirst;
+
+    TakeFirst(boolean tailFirst) {
+      super(false);
+      this.tailFirst = tailFirst;
+    }
+
+    @Override
+    Object match(Object v) {
+      while (true) {
+        Node h = head;
+        Node p = h.link;
+        if (p == null) {
+          if (!tailFirst || tail == h) {
+            return EMPTY;
+          }
+          Thread.onSpinWait();
+          continue;
+        }
+        if (p.state == Node.WAITING && p.send == (v != null)) {
+          return EMPTY;
+        }
+        if (!HEAD.compareAndSet(this, h, p)) {
+          continue;
+        }
+        if (p.complete(v)) {
+          p.wake();
+          return v != null ? v : p.item;
+        }
+      }
+    }
+
+    @Override
+    boolean append(Node w) {
+      if (tailFirst) {
+        Node last = tail;
+        if (last != head && last.send != w.send) {
+          return false;
+        }
+        if (!TAIL.compareAndSet(this, last, w)) {
+          return false;
+        }
+        Node.LINK.setRelease(last, w);
+        return true;
+      }
+      Node t = tail;
+      Node last = t;
+      for (Node n; (n = last.link) != null; ) {
+        last = n;
+      }
+      if (last != head && last.send != w.send) {
+        return false;
+      }
+      if (Node.LINK.compareAndSet(last, null, w)) {
+        TAIL.compareAndSet(this, t, w);
+        return true;
+      }
+      return false;
+    }
+  }
+
+  /** live2, but an append goes straight from the match that found no partner. */
+  static final class Live3 extends ListProto {
+    static final VarHandle HEAD = handle(ListProto.class, "head");
+    static final VarHandle TAIL = handle(ListProto.class, "tail");
+
+    Live3() {
+      super(false);
+    }
+
+    @Override
+    Object match(Object v) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    boolean append(Node w) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    Object transfer(Object v) {
+      Node w = null;
+      restart:
+      while (true) {
+        Node h = head;
+        Node p = h;
+        while (true) {
+          boolean live = p.state == Node.WAITING;
+          if (live) {
+            if (p.send != (v != null)) {
+              if (p.complete(v)) {
+                if (p != h) {
+                  HEAD.compareAndSet(this, h, p);
+                }
+                p.wake();
+                return v != null ? v : p.item;
+              }
+              continue restart;
+            }
+          }
+          Node n = p.link;
+          if (n == null) {
+            if (tail != p) {
+              if (COUNT) WAITS.getAndIncrement();
+              Thread.onSpinWait(); // an append is between its two steps
+              continue restart;
+            }
+            // p is last: dead (and then the head: the list is empty) or a waiter of our direction
+            if (!live && p != h) {
+              continue restart;
+            }
+            if (w == null) {
+              w = new Node(v != null, v);
+            }
+            if (!TAIL.compareAndSet(this, p, w)) {
+              if (COUNT) FAILS.getAndIncrement();
+              continue restart;
+            }
+            if (!live) {
+              HEAD.compareAndSet(this, p, w);
+            } else {
+              Node.LINK.setRelease(p, w);
+            }
+            if (COUNT) APPENDS.getAndIncrement();
+            return w.await();
+          }
+          if (live) {
+            return null; // unreachable in 1:1: a live waiter of our direction is last
+          }
+          p = n;
+        }
+      }
+    }
+  }
+
   static final class Live extends ListProto {
     static final VarHandle HEAD = handle(ListProto.class, "head");
     static final VarHandle TAIL = handle(ListProto.class, "tail");
     final boolean linkDeadHead;
+    boolean preacquire;
 
     Live(boolean linkDeadHead, boolean fat) {
       super(fat);
@@ -291,8 +558,11 @@ public class ListHarness {
             if (p.send == (v != null)) {
               return EMPTY;
             }
+            if (preacquire) {
+              HEAD.compareAndSet(this, h, p); // takes the line even where h == p
+            }
             if (p.complete(v)) {
-              if (p != h) {
+              if (p != h && !preacquire) {
                 HEAD.compareAndSet(this, h, p);
               }
               p.wake();
@@ -304,7 +574,8 @@ public class ListHarness {
             if (tail == p) {
               return EMPTY;
             }
-            Thread.onSpinWait(); // an append is between its two steps
+            if (COUNT) WAITS.getAndIncrement();
+            for (int k = 0; k < BACKOFF; k++) Thread.onSpinWait(); // an append is between its two steps
             break;
           }
           p = n;
@@ -318,6 +589,7 @@ public class ListHarness {
       Node h = head;
       boolean empty = last == h && last.state != Node.WAITING;
       if (!empty && last.send != w.send) {
+        if (COUNT) MISMATCH.getAndIncrement();
         return false;
       }
       if (!TAIL.compareAndSet(this, last, w)) {
@@ -360,6 +632,21 @@ public class ListHarness {
     switch (name) {
       case "slot":
         return new Slot();
+      case "slot1":
+        return new Slot1();
+      case "take":
+        return new TakeFirst(false);
+      case "taket":
+        return new TakeFirst(true);
+      case "live2x": {
+        Live l = new Live(false, false);
+        l.preacquire = true;
+        return l;
+      }
+      case "live3":
+        return new Live3();
+      case "seal":
+        return new Seal();
       case "dummy":
         return new Dummy();
       case "live":
@@ -462,7 +749,11 @@ public class ListHarness {
     if (producer.isAlive() || consumer.isAlive()) {
       throw new IllegalStateException(name + " did not finish within a minute");
     }
-    return (System.nanoTime() - start) / (double) n;
+    double r = (System.nanoTime() - start) / (double) n;
+    if (Boolean.getBoolean("count")) {
+      System.out.printf("%s %.0f ns waits %.3f mismatch %.3f appends %.3f fails %.3f parks %.4f%n", name, r, WAITS.getAndSet(0) / (double) n, MISMATCH.getAndSet(0) / (double) n, APPENDS.getAndSet(0) / (double) n, FAILS.getAndSet(0) / (double) n, PARKS.getAndSet(0) / (double) n);
+    }
+    return r;
   }
 
   static double quartile(double[] sorted, int q) {

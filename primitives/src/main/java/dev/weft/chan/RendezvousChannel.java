@@ -291,6 +291,30 @@ final class RendezvousChannel<T> extends AbstractChannel<T> {
   }
 
   /**
+   * Links {@code w} as the only waiter after {@code h}, a dead node that was both the head and the
+   * last node: rule 1 of the class comment, as {@link #tryAppend} applies it, for an operation that
+   * has just seen the list empty. False if an append came first.
+   *
+   * <p>This is the common case of a 1:1 hand-off, where an operation finds the waiter it would
+   * complete gone, or the list empty, and waits. Going from that observation straight to the
+   * compare-and-set, rather than through a walk of the list and {@code tryAppend}'s reads, leaves
+   * the partner, which is on its way to the same list, less time to get there first: the two racing
+   * appends, one of which then fails and has to look again, were a hand-off's main extra cost on
+   * two cores (hand-off-floor.md, section 13).
+   */
+  private boolean appendToEmpty(Waiter w, Waiter h) {
+    w.sole = true;
+    w.mixed = false;
+    if (!TAIL.compareAndSet(this, h, w)) { // release: w's fields are published with it
+      return false;
+    }
+    // The tail was still h, so no append came after it and head, which never passes the tail,
+    // is still h: w becomes the head, and h is not written (see tryAppend).
+    HEAD.compareAndSet(this, h, w);
+    return true;
+  }
+
+  /**
    * Drops dead waiters: moves {@code head} past those at the front and unlinks the others, except
    * any whose successor is not published yet (the last among them). Called by an operation that
    * gave up its waiter, so that selects with timeouts on a quiet channel do not make the list grow.
@@ -371,6 +395,20 @@ final class RendezvousChannel<T> extends AbstractChannel<T> {
     boolean send = value != null;
     Waiter w = null;
     while (true) {
+      Waiter h = head();
+      if (!h.isLive() && last() == h && !isMarker(h)) {
+        // The list is empty: link a waiter straight away (rule 1), without walking it again.
+        if (timed && deadline - System.nanoTime() <= 0) {
+          return EMPTY;
+        }
+        if (w == null) {
+          w = new Waiter(send, value);
+        }
+        if (appendToEmpty(w, h)) {
+          break;
+        }
+        continue; // another operation linked first: it may be a partner
+      }
       Object r = match(value);
       if (r != EMPTY) {
         return send && r == CLOSED ? failSend("send on closed channel") : r;
