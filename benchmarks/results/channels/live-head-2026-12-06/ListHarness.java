@@ -333,6 +333,8 @@ public class ListHarness {
 
   /** A list with {@code head} and {@code tail} fields, and a dead first node. */
   abstract static class ListProto extends Proto {
+    static final VarHandle HEAD = handle(ListProto.class, "head");
+    static final VarHandle TAIL = handle(ListProto.class, "tail");
     volatile Node head;
     volatile Node tail;
 
@@ -343,12 +345,30 @@ public class ListHarness {
       head = dead;
       tail = dead;
     }
+
+    /**
+     * {@code dummy}'s append: links {@code w} after the last node, found from the {@code tail}
+     * hint, then moves the hint; false if the last node has the other direction or another append
+     * came first.
+     */
+    boolean linkAfterLast(Node w) {
+      Node t = tail;
+      Node last = t;
+      for (Node n; (n = last.link) != null; ) {
+        last = n;
+      }
+      if (last != head && last.send != w.send) {
+        return false;
+      }
+      if (Node.LINK.compareAndSet(last, null, w)) {
+        TAIL.compareAndSet(this, t, w);
+        return true;
+      }
+      return false;
+    }
   }
 
   static final class Dummy extends ListProto {
-    static final VarHandle HEAD = handle(ListProto.class, "head");
-    static final VarHandle TAIL = handle(ListProto.class, "tail");
-
     Dummy() {
       super(false);
     }
@@ -381,26 +401,12 @@ public class ListHarness {
 
     @Override
     boolean append(Node w) {
-      Node t = tail;
-      Node last = t;
-      for (Node n; (n = last.link) != null; ) {
-        last = n;
-      }
-      if (last != head && last.send != w.send) {
-        return false;
-      }
-      if (Node.LINK.compareAndSet(last, null, w)) {
-        TAIL.compareAndSet(this, t, w);
-        return true;
-      }
-      return false;
+      return linkAfterLast(w);
     }
   }
 
   /** dummy, but a partner moves head onto a waiter before it completes it: the new dummy is its. */
   static final class TakeFirst extends ListProto {
-    static final VarHandle HEAD = handle(ListProto.class, "head");
-    static final VarHandle TAIL = handle(ListProto.class, "tail");
     final boolean tailFirst;
 
     TakeFirst(boolean tailFirst) {
@@ -446,27 +452,12 @@ public class ListHarness {
         Node.LINK.setRelease(last, w);
         return true;
       }
-      Node t = tail;
-      Node last = t;
-      for (Node n; (n = last.link) != null; ) {
-        last = n;
-      }
-      if (last != head && last.send != w.send) {
-        return false;
-      }
-      if (Node.LINK.compareAndSet(last, null, w)) {
-        TAIL.compareAndSet(this, t, w);
-        return true;
-      }
-      return false;
+      return linkAfterLast(w);
     }
   }
 
   /** live2, but an append goes straight from the match that found no partner. */
   static final class Live3 extends ListProto {
-    static final VarHandle HEAD = handle(ListProto.class, "head");
-    static final VarHandle TAIL = handle(ListProto.class, "tail");
-
     Live3() {
       super(false);
     }
@@ -538,8 +529,6 @@ public class ListHarness {
   }
 
   static final class Live extends ListProto {
-    static final VarHandle HEAD = handle(ListProto.class, "head");
-    static final VarHandle TAIL = handle(ListProto.class, "tail");
     final boolean linkDeadHead;
     boolean preacquire;
 

@@ -264,11 +264,13 @@ final class RendezvousChannel<T> extends AbstractChannel<T> {
       if (isMarker(last)) {
         return SHUT;
       }
-      boolean empty = last == head() && !last.isLive();
-      if (empty) {
-        w.sole = true;
-        w.mixed = false;
-      } else if (last.send == w.send && !last.mixed) {
+      if (last == head() && !last.isLive()) { // empty
+        if (appendToEmpty(w, last)) {
+          return LINKED;
+        }
+        continue;
+      }
+      if (last.send == w.send && !last.mixed) {
         w.sole = last.sole && last.parker() == w.parker();
         w.mixed = false;
       } else if (last.sole && last.parker() == w.parker()) {
@@ -278,13 +280,7 @@ final class RendezvousChannel<T> extends AbstractChannel<T> {
         return CONTENDED;
       }
       if (TAIL.compareAndSet(this, last, w)) { // release: w's fields are published with it
-        if (empty) {
-          // The dead head is w's predecessor: w becomes the head, and the dead node, which the
-          // partner that completed it may still be reading, is not written at all.
-          HEAD.compareAndSet(this, last, w);
-        } else {
-          last.publishLink(w);
-        }
+        last.publishLink(w);
         return LINKED;
       }
     }
@@ -292,15 +288,14 @@ final class RendezvousChannel<T> extends AbstractChannel<T> {
 
   /**
    * Links {@code w} as the only waiter after {@code h}, a dead node that was both the head and the
-   * last node: rule 1 of the class comment, as {@link #tryAppend} applies it, for an operation that
-   * has just seen the list empty. False if an append came first.
+   * last node: rule 1 of the class comment. False if an append came first.
    *
-   * <p>This is the common case of a 1:1 hand-off, where an operation finds the waiter it would
-   * complete gone, or the list empty, and waits. Going from that observation straight to the
-   * compare-and-set, rather than through a walk of the list and {@code tryAppend}'s reads, leaves
-   * the partner, which is on its way to the same list, less time to get there first: the two racing
-   * appends, one of which then fails and has to look again, were a hand-off's main extra cost on
-   * two cores (hand-off-floor.md, section 13).
+   * <p>{@link #transfer} calls this as soon as it sees the list empty, the common case of a 1:1
+   * hand-off, where an operation finds the waiter it would complete gone and waits. Going from that
+   * observation straight to the compare-and-set, rather than through a walk of the list and {@link
+   * #tryAppend}'s reads, leaves the partner, which is on its way to the same list, less time to get
+   * there first: the two racing appends, one of which then fails and has to look again, were a
+   * hand-off's main extra cost on two cores (hand-off-floor.md, section 13).
    */
   private boolean appendToEmpty(Waiter w, Waiter h) {
     w.sole = true;
@@ -309,7 +304,8 @@ final class RendezvousChannel<T> extends AbstractChannel<T> {
       return false;
     }
     // The tail was still h, so no append came after it and head, which never passes the tail,
-    // is still h: w becomes the head, and h is not written (see tryAppend).
+    // is still h: w becomes the head, and h, which the partner that completed it may still be
+    // reading, is not written at all.
     HEAD.compareAndSet(this, h, w);
     return true;
   }
