@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,6 +116,7 @@ public final class ChannelReport {
       withSummary(readmeText, ""); // checks the markers before anything is written
     }
     List<JmhResult> results = JmhResult.read(Path.of(args[0]));
+    Map<String, List<Double>> goRuns = args.length > 2 ? goRuns(Path.of(args[1])) : Map.of();
     Map<String, Double> go = args.length > 2 ? goFigures(Path.of(args[1])) : Map.of();
     Path out = Path.of(args[args.length - 1]);
     Files.createDirectories(out);
@@ -128,7 +130,8 @@ public final class ChannelReport {
         .append("JCTools or Agrona array queue in that shape, made blocking by parking (woken by ")
         .append("the other side, as weft's waiters are) or by Agrona's `BackoffIdleStrategy`; ")
         .append("each variant is listed below. `x` columns are the peer's time over weft's; ")
-        .append("`/Go` is weft's time over Go's. Go ran separately on the same machine. ")
+        .append("`/Go` is weft's time over Go's. Go ran separately on the same machine: its ")
+        .append("figure is the mean of its runs (see the end). ")
         .append(jdk)
         .append("; ")
         .append(settings)
@@ -180,6 +183,7 @@ public final class ChannelReport {
     targetTable(md, results, go);
     List<Placements.Split> splits = Placements.read(Path.of(args[0]));
     placementTable(md, results, splits, go);
+    goTable(md, goRuns);
     Files.writeString(out.resolve("README.md"), md.toString(), StandardCharsets.UTF_8);
     if (readme != null) {
       Files.writeString(
@@ -677,20 +681,69 @@ public final class ChannelReport {
     return s.go() == null ? Double.NaN : go.getOrDefault(s.go(), Double.NaN);
   }
 
+  /**
+   * Go's figure for each benchmark: the mean of every run of it in {@code file}, the output of one
+   * or more runs of {@code ../shared/baselines/go-channels/run} one after another. One run measures
+   * each shape for about a second in one placement of the machine's two virtual CPUs, and Go's own
+   * times move up to twofold with that placement (hand-off-floor.md, section 14), so a single run
+   * is one draw; the mean of several is comparable with JMH's mean over as many iterations.
+   */
   static Map<String, Double> goFigures(Path file) throws IOException {
+    Map<String, Double> m = new LinkedHashMap<>();
+    goRuns(file).forEach((name, runs) -> m.put(name, mean(runs)));
+    return m;
+  }
+
+  /** Every figure of each Go benchmark in {@code file}, in the order of the runs. */
+  static Map<String, List<Double>> goRuns(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException(
           "no Go baseline at " + file + ": run ../shared/baselines/go-channels/run > " + file);
     }
-    Map<String, Double> m = new LinkedHashMap<>();
+    Map<String, List<Double>> m = new LinkedHashMap<>();
     Pattern line = Pattern.compile("^(Benchmark[A-Za-z0-9_]+?)(-\\d+)?\\s+\\d+\\s+([0-9.]+) ns/op");
     for (String l : Files.readAllLines(file, StandardCharsets.UTF_8)) {
       Matcher matcher = line.matcher(l.trim());
       if (matcher.find()) {
-        m.put(matcher.group(1), Double.parseDouble(matcher.group(3)));
+        m.computeIfAbsent(matcher.group(1), k -> new ArrayList<>())
+            .add(Double.parseDouble(matcher.group(3)));
       }
     }
     return m;
+  }
+
+  private static double mean(List<Double> xs) {
+    double sum = 0;
+    for (double x : xs) {
+      sum += x;
+    }
+    return sum / xs.size();
+  }
+
+  /** One row per Go benchmark: how many runs, their mean (Go's figure here), least and most. */
+  private static void goTable(StringBuilder md, Map<String, List<Double>> runs) {
+    if (runs.isEmpty()) {
+      return;
+    }
+    md.append("## Go's runs\n\n")
+        .append("Go's figure above is the mean of its runs, one after another right after the ")
+        .append("JMH run; each run measures a shape for about a second, in whatever placement ")
+        .append("the two virtual CPUs had then.\n\n")
+        .append("| Go benchmark | runs | mean | least | most |\n|---|---:|---:|---:|---:|\n");
+    runs.forEach(
+        (name, xs) ->
+            md.append("| ")
+                .append(name)
+                .append(" | ")
+                .append(xs.size())
+                .append(" | ")
+                .append(fmt(mean(xs)))
+                .append(" | ")
+                .append(fmt(Collections.min(xs)))
+                .append(" | ")
+                .append(fmt(Collections.max(xs)))
+                .append(" |\n"));
+    md.append('\n');
   }
 
   static String fmt(double v) {

@@ -187,6 +187,30 @@ class ChannelReportTest {
   }
 
   @Test
+  void severalGoRunsAreAveragedAndListed(@TempDir Path dir) throws IOException {
+    Path json =
+        json(
+            dir,
+            row("ChannelBench.oneToOne", "weft", "virtual", "16", 100.0),
+            row("ChannelBench.oneToOne", "jox", "virtual", "16", 300.0));
+    Path go = dir.resolve("go.txt");
+    String run = "goos: linux\nBenchmarkSPSC_Buf16-2 \t1000\t %s ns/op\nPASS\nok gobench 1.0s\n";
+    Files.writeString(
+        go,
+        String.format(run, "50.00") + String.format(run, "100.0") + String.format(run, "150.0"),
+        StandardCharsets.UTF_8);
+    assertEquals(List.of(50.0, 100.0, 150.0), ChannelReport.goRuns(go).get("BenchmarkSPSC_Buf16"));
+    assertEquals(100.0, ChannelReport.goFigures(go).get("BenchmarkSPSC_Buf16"));
+    Path out = dir.resolve("out");
+    ChannelReport.main(new String[] {json.toString(), go.toString(), out.toString()});
+    String md = Files.readString(out.resolve("README.md"), StandardCharsets.UTF_8);
+    assertTrue(md.contains("| BenchmarkSPSC_Buf16 | 3 | 100.0 | 50.0 | 150.0 |"), md);
+    // weft's 100 ns against Go's mean of 100, not against one run's 50 or 150.
+    assertTrue(
+        md.contains("| buffered 16, 1:1, virtual: weft / Go | 1.00 | at most 1.5 | yes |"), md);
+  }
+
+  @Test
   void aMissingGoBaselineIsNamedWithTheCommandThatMakesIt(@TempDir Path dir) throws IOException {
     Path json = json(dir);
     Path go = dir.resolve("go-baseline.txt");
