@@ -1,7 +1,9 @@
 /**
  * The core-to-core round trip between two platform threads bouncing a volatile counter, in ns: 20,000
  * round trips, three passes, the last one printed (hand-off-floor.md, section 1, explains why it
- * tells the two virtual CPUs' placement).
+ * tells the two virtual CPUs' placement). The same loop as {@code CoreLatencyBench.probe} and the
+ * other harnesses' probes, kept in this one file so that {@code run.sh} needs no build and runs on
+ * JDK 17.
  */
 public class Probe {
   private static volatile int ping;

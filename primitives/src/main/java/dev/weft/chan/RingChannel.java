@@ -16,7 +16,10 @@ import java.lang.invoke.VarHandle;
  * position, takes the value and frees the slot for position {@code p + capacity}. Unlike Vyukov's
  * original, the sequence is doubled, {@code 2p} for "empty, awaiting position p" and {@code 2p + 1}
  * for "full with position p", so that the two states never coincide, even with a single slot
- * (Vyukov's encoding needs at least two).
+ * (Vyukov's encoding needs at least two). In a ring of up to 64 slots each slot is an object that
+ * holds its sequence and its value side by side on a cache line of its own ({@link PaddedSlot}), so
+ * that a value crosses between the cores in one line, not in a line of a sequence array and a line
+ * of a value array; larger rings keep the two arrays, packed (ADR 68).
  *
  * <pre>
  *   seq:    8  10   5   7        capacity 4, recvPos 2, sendPos 4
@@ -54,8 +57,10 @@ final class RingChannel<T> extends AbstractChannel<T> {
   private static final VarHandle RECV;
   private static final VarHandle WAITING_SENDERS;
   private static final VarHandle WAITING_RECEIVERS;
-  private static final VarHandle SEQ = MethodHandles.arrayElementVarHandle(long[].class);
-  private static final VarHandle ITEM = MethodHandles.arrayElementVarHandle(Object[].class);
+  private static final VarHandle SEQ;
+  private static final VarHandle ITEM;
+  private static final VarHandle SEQS = MethodHandles.arrayElementVarHandle(long[].class);
+  private static final VarHandle ITEMS = MethodHandles.arrayElementVarHandle(Object[].class);
 
   static {
     try {
@@ -64,18 +69,21 @@ final class RingChannel<T> extends AbstractChannel<T> {
       RECV = l.findVarHandle(RingChannel.class, "recvPos", long.class);
       WAITING_SENDERS = l.findVarHandle(RingChannel.class, "waitingSenders", int.class);
       WAITING_RECEIVERS = l.findVarHandle(RingChannel.class, "waitingReceivers", int.class);
+      SEQ = l.findVarHandle(Slot.class, "seq", long.class);
+      ITEM = l.findVarHandle(Slot.class, "item", Object.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
   /**
-   * Slots up to this capacity sit one per cache line (sparse arrays): with a small ring the sender
-   * and the receiver work a slot or two apart, and packed slots would share lines that both cores
-   * keep writing. A single slot has no neighbour to share a line with, so it is packed (a ticker's
-   * channel, for one, holds one value).
+   * Rings up to this capacity keep each slot on a cache line of its own, as a {@link PaddedSlot}:
+   * with a small ring the sender and the receiver work a slot or two apart, and slots that shared
+   * lines would have both cores writing them. A single slot has no neighbour, and a larger ring,
+   * whose sender and receiver are mostly far apart in it, is read and written a line of sequences
+   * or values at a time: it keeps them packed in two arrays, 12 bytes a slot.
    */
-  private static final int SPARSE_UP_TO = 64;
+  private static final int PADDED_UP_TO = 64;
 
   /** How long a receiver that found the ring empty lets values gather before it takes them. */
   private static final long LINGER_NANOS = 1_000;
@@ -83,15 +91,42 @@ final class RingChannel<T> extends AbstractChannel<T> {
   /** The batch such a receiver waits for, at most. */
   private static final long MAX_BATCH = 16;
 
-  private static final int SEQ_SHIFT = 3; // 8 longs in 64 bytes
-  private static final int ITEM_SHIFT = 4; // 16 compressed references in 64 bytes
-
   private final int capacity;
   private final int mask; // capacity - 1 when a power of two, else -1
-  private final int seqShift;
-  private final int itemShift;
+
+  /** The slots of a padded ring; null in a packed one. */
+  private final Slot[] slots;
+
+  /** The sequences and values of a packed ring; null in a padded one. */
   private final long[] seqs;
+
   private final Object[] items;
+
+  /**
+   * The two fields of a slot of a small ring: its sequence number and the value it holds, next to
+   * each other, so that a value passing through the slot moves one cache line between the cores
+   * where the two arrays moved two (ADR 68). The sequence is read with acquire and written with
+   * release through {@link #SEQ}; the value is plain, ordered by those.
+   */
+  abstract static class Slot {
+    @SuppressWarnings("unused") // accessed through SEQ, with acquire and release
+    private long seq;
+
+    @SuppressWarnings("unused") // accessed through ITEM
+    private Object item;
+  }
+
+  /**
+   * A slot followed by 96 bytes that nobody writes, so that no other slot's fields share its cache
+   * line: HotSpot lays out a superclass's fields before a subclass's, so {@code seq} and {@code
+   * item} come first, at most 24 bytes into the object, and the next slot's begin at least 120
+   * bytes further on. They may straddle two lines when the object starts 48 bytes into one, which
+   * costs what the two arrays did.
+   */
+  static final class PaddedSlot extends Slot {
+    @SuppressWarnings("unused")
+    private long p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12;
+  }
 
   // Each hot counter on its own cache line, so that senders and receivers do not false-share.
   @SuppressWarnings("unused")
@@ -122,13 +157,22 @@ final class RingChannel<T> extends AbstractChannel<T> {
     }
     this.capacity = capacity;
     this.mask = Integer.bitCount(capacity) == 1 ? capacity - 1 : -1;
-    boolean sparse = capacity > 1 && capacity <= SPARSE_UP_TO;
-    this.seqShift = sparse ? SEQ_SHIFT : 0;
-    this.itemShift = sparse ? ITEM_SHIFT : 0;
-    this.seqs = new long[capacity << seqShift];
-    this.items = new Object[capacity << itemShift];
-    for (int i = 0; i < capacity; i++) {
-      seqs[i << seqShift] = 2L * i; // empty, awaiting position i
+    if (capacity > 1 && capacity <= PADDED_UP_TO) {
+      this.slots = new Slot[capacity];
+      this.seqs = null;
+      this.items = null;
+      for (int i = 0; i < capacity; i++) {
+        Slot slot = new PaddedSlot();
+        SEQ.set(slot, 2L * i); // empty, awaiting position i; published by the final field slots
+        slots[i] = slot;
+      }
+    } else {
+      this.slots = null;
+      this.seqs = new long[capacity];
+      this.items = new Object[capacity];
+      for (int i = 0; i < capacity; i++) {
+        seqs[i] = 2L * i; // empty, awaiting position i
+      }
     }
   }
 
@@ -148,6 +192,49 @@ final class RingChannel<T> extends AbstractChannel<T> {
   /** Result of {@link #offer}: closed, nothing sent. */
   private static final int SHUT = 2;
 
+  /** Slot {@code i}'s sequence, read with acquire. */
+  private long seqAcquire(int i) {
+    Slot[] s = slots;
+    return s != null ? (long) SEQ.getAcquire(s[i]) : (long) SEQS.getAcquire(seqs, i);
+  }
+
+  /**
+   * Writes {@code value} into slot {@code i}, which the caller has claimed, and publishes it with a
+   * release store of the sequence {@code seq}, after the value's plain write.
+   */
+  private void put(int i, Object value, long seq) {
+    Slot[] s = slots;
+    if (s != null) {
+      Slot slot = s[i];
+      ITEM.set(slot, value);
+      SEQ.setRelease(slot, seq);
+    } else {
+      ITEMS.set(items, i, value);
+      SEQS.setRelease(seqs, i, seq);
+    }
+  }
+
+  /**
+   * Takes the value of slot {@code i}, which the caller has claimed after an acquire read of its
+   * sequence (so the plain read sees the value), clears it, and frees the slot with a release store
+   * of the sequence {@code seq}.
+   */
+  private Object take(int i, long seq) {
+    Slot[] s = slots;
+    Object v;
+    if (s != null) {
+      Slot slot = s[i];
+      v = ITEM.get(slot);
+      ITEM.set(slot, null);
+      SEQ.setRelease(slot, seq);
+    } else {
+      v = ITEMS.get(items, i);
+      ITEMS.set(items, i, null);
+      SEQS.setRelease(seqs, i, seq);
+    }
+    return v;
+  }
+
   private int offer(Object value) {
     while (true) {
       long s = (long) SEND.getVolatile(this);
@@ -155,11 +242,10 @@ final class RingChannel<T> extends AbstractChannel<T> {
         return SHUT;
       }
       int i = index(s);
-      long seq = (long) SEQ.getAcquire(seqs, i << seqShift);
+      long seq = seqAcquire(i);
       if (seq == 2 * s) {
         if (SEND.compareAndSet(this, s, s + 1)) {
-          ITEM.set(items, i << itemShift, value); // plain: published by the release store below
-          SEQ.setRelease(seqs, i << seqShift, 2 * s + 1);
+          put(i, value, 2 * s + 1);
           return OK;
         }
       } else if (seq < 2 * s) {
@@ -179,12 +265,10 @@ final class RingChannel<T> extends AbstractChannel<T> {
     while (true) {
       long r = (long) RECV.getVolatile(this);
       int i = index(r);
-      long seq = (long) SEQ.getAcquire(seqs, i << seqShift);
+      long seq = seqAcquire(i);
       if (seq == 2 * r + 1) {
         if (RECV.compareAndSet(this, r, r + 1)) {
-          Object v = ITEM.get(items, i << itemShift); // plain: ordered by the acquire read of seq
-          ITEM.set(items, i << itemShift, null);
-          SEQ.setRelease(seqs, i << seqShift, 2 * (r + capacity));
+          Object v = take(i, 2 * (r + capacity));
           return v;
         }
       } else if (seq < 2 * r + 1) {

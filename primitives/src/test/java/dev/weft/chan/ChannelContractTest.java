@@ -25,8 +25,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The channel contract, run for every capacity on platform and virtual threads: unbuffered; bounded
- * buffers of 1, 3 and 16 (one slot per cache line, a capacity that is not a power of two among
- * them), 100 and 128 (packed slots, over 64, again with and without a power of two); unlimited.
+ * buffers of 1 (one slot, packed), 3, 16 and 64 (slot objects, each on a cache line of its own, a
+ * capacity that is not a power of two among them), 65, 100 and 128 (packed arrays, over 64, again
+ * with and without a power of two); unlimited.
  */
 class ChannelContractTest {
   static final int UNLIMITED = -1;
@@ -34,7 +35,7 @@ class ChannelContractTest {
 
   static Stream<Arguments> cases() {
     List<Arguments> all = new ArrayList<>();
-    for (int capacity : new int[] {0, 1, 3, 16, 100, 128, UNLIMITED}) {
+    for (int capacity : new int[] {0, 1, 3, 16, 64, 65, 100, 128, UNLIMITED}) {
       for (ThreadKind kind : ThreadKind.values()) {
         all.add(Arguments.of(capacity, kind));
       }
