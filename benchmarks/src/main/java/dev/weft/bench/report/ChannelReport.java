@@ -117,7 +117,7 @@ public final class ChannelReport {
     }
     List<JmhResult> results = JmhResult.read(Path.of(args[0]));
     Map<String, List<Double>> goRuns = args.length > 2 ? goRuns(Path.of(args[1])) : Map.of();
-    Map<String, Double> go = args.length > 2 ? goFigures(Path.of(args[1])) : Map.of();
+    Map<String, Double> go = means(goRuns);
     Path out = Path.of(args[args.length - 1]);
     Files.createDirectories(out);
     StringBuilder md = new StringBuilder();
@@ -689,8 +689,13 @@ public final class ChannelReport {
    * is one draw; the mean of several is comparable with JMH's mean over as many iterations.
    */
   static Map<String, Double> goFigures(Path file) throws IOException {
+    return means(goRuns(file));
+  }
+
+  /** The mean of each benchmark's runs. */
+  private static Map<String, Double> means(Map<String, List<Double>> runs) {
     Map<String, Double> m = new LinkedHashMap<>();
-    goRuns(file).forEach((name, runs) -> m.put(name, mean(runs)));
+    runs.forEach((name, xs) -> m.put(name, mean(xs)));
     return m;
   }
 
