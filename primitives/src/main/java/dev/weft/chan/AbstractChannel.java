@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * </ul>
  */
 abstract sealed class AbstractChannel<T> implements Channel<T>
-    permits LockChannel, RingChannel, RendezvousChannel {
+    permits LockChannel, RingChannel, AbstractChannel.RendezvousPad {
   /** A receive's result when the channel is closed and drained; also handed to closed waiters. */
   static final Object CLOSED = new Object();
 
@@ -492,5 +492,64 @@ abstract sealed class AbstractChannel<T> implements Channel<T>
         + ", size="
         + size()
         + (isClosed() ? ", closed]" : "]");
+  }
+
+  /**
+   * 64 bytes that nobody reads or writes, between {@link AbstractChannel}'s fields and the ends of
+   * {@link RendezvousChannel}'s list ({@link RendezvousLinks}). They are a class of their own
+   * because HotSpot lays out a superclass's fields before its subclass's, but orders a single
+   * class's fields as it likes (it placed references before {@code long}s declared ahead of them).
+   * Both classes are nested here, not in files of their own, so that the files a project copies to
+   * use channels stay the same.
+   */
+  abstract static sealed class RendezvousPad<T> extends AbstractChannel<T> permits RendezvousLinks {
+    @SuppressWarnings("unused")
+    private long p01, p02, p03, p04, p05, p06, p07, p08;
+  }
+
+  /**
+   * The two ends of {@link RendezvousChannel}'s list, on a cache line that holds nothing else.
+   *
+   * <p>Both sides of every hand-off write this line (an append's compare-and-set of {@code tail},
+   * then {@code head}) and read it (the partner's look for a waiter). Fields that operations read
+   * without writing, such as the spin backoff and the channel's number in {@link AbstractChannel},
+   * and the objects allocated next to a channel (a caller's wrapper around it, read on every call),
+   * made each of those reads another transfer of the line between the cores when they shared it
+   * (hand-off-floor.md, section 16). HotSpot lays out a superclass's fields before its subclass's,
+   * so {@link RendezvousPad}'s 64 bytes come between {@code AbstractChannel}'s fields and {@code
+   * head} and {@code tail}, and the 64 bytes that {@link RendezvousChannel} declares come after
+   * them. The pair is 8 bytes at an offset that is a multiple of 8, so it never straddles two
+   * lines. (Offsets with HotSpot 25's defaults: {@code AbstractChannel}'s fields end at 56, {@code
+   * head} is at 120, {@code tail} at 124, {@code RendezvousChannel}'s padding runs from 128 to
+   * 192.)
+   */
+  abstract static sealed class RendezvousLinks<T> extends RendezvousPad<T>
+      permits RendezvousChannel {
+    static final VarHandle HEAD;
+    static final VarHandle TAIL;
+
+    static {
+      try {
+        MethodHandles.Lookup l = MethodHandles.lookup();
+        HEAD = l.findVarHandle(RendezvousLinks.class, "head", Waiter.class);
+        TAIL = l.findVarHandle(RendezvousLinks.class, "tail", Waiter.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    // head and tail share their line: both sides of a hand-off touch both, and giving each a line
+    // of its own made ping-pong on two cores slower (hand-off-floor.md, section 6).
+    @SuppressWarnings("unused") // accessed through HEAD
+    private volatile Waiter head;
+
+    @SuppressWarnings("unused") // accessed through TAIL
+    private volatile Waiter tail;
+
+    /** Starts the list with {@code first} as both its ends. */
+    RendezvousLinks(Waiter first) {
+      HEAD.set(this, first);
+      TAIL.set(this, first);
+    }
   }
 }

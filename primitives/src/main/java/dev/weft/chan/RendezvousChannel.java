@@ -1,8 +1,5 @@
 package dev.weft.chan;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-
 /**
  * Unbuffered channels: a list of waiting operations without a lock, and direct hand-off to them.
  *
@@ -103,7 +100,7 @@ import java.lang.invoke.VarHandle;
  *       dead waiter linked, never a live one unlinked.
  * </ul>
  */
-final class RendezvousChannel<T> extends AbstractChannel<T> {
+final class RendezvousChannel<T> extends AbstractChannel.RendezvousLinks<T> {
   /** The clause index that marks a close marker. */
   private static final int MARKER = -1;
 
@@ -116,36 +113,15 @@ final class RendezvousChannel<T> extends AbstractChannel<T> {
   /** {@link #tryAppend}: the channel is closed. */
   private static final int SHUT = 2;
 
-  private static final VarHandle HEAD;
-  private static final VarHandle TAIL;
-
-  static {
-    try {
-      MethodHandles.Lookup l = MethodHandles.lookup();
-      HEAD = l.findVarHandle(RendezvousChannel.class, "head", Waiter.class);
-      TAIL = l.findVarHandle(RendezvousChannel.class, "tail", Waiter.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
-  // head and tail share a cache line (and AbstractChannel's): both sides of a hand-off touch both,
-  // and giving each a line of its own made ping-pong on two cores slower (hand-off-floor.md,
-  // section 6). long padding fields between them would not separate them anyway: HotSpot puts
-  // the references into the gap after the superclass's fields and the longs after them.
-  @SuppressWarnings("unused") // accessed through HEAD
-  private volatile Waiter head;
-
-  @SuppressWarnings("unused") // accessed through TAIL
-  private volatile Waiter tail;
+  // After the list's line (RendezvousLinks): keeps what is allocated after a channel off it.
+  @SuppressWarnings("unused")
+  private long p11, p12, p13, p14, p15, p16, p17, p18;
 
   /** Set once a close has completed every waiter before its marker. */
   private volatile boolean drained;
 
   RendezvousChannel() {
-    Waiter dummy = dead(new Waiter(false, null));
-    head = dummy;
-    tail = dummy;
+    super(dead(new Waiter(false, null)));
   }
 
   /** Cancels {@code w}, a waiter of no operation: the list's first node, or its close marker. */
