@@ -511,10 +511,10 @@ abstract sealed class AbstractChannel<T> implements Channel<T>
    * The two ends of {@link RendezvousChannel}'s list, on a cache line that holds nothing else.
    *
    * <p>Both sides of every hand-off write this line (an append's compare-and-set of {@code tail},
-   * then {@code head}) and read it (the partner's look for a waiter). Fields that operations read
-   * without writing, such as the spin backoff and the channel's number in {@link AbstractChannel},
-   * and the objects allocated next to a channel (a caller's wrapper around it, read on every call),
-   * made each of those reads another transfer of the line between the cores when they shared it
+   * then {@code head}) and read it (the partner's look for a waiter). Fields that operations mostly
+   * read, such as the spin backoff and skip count in {@link AbstractChannel}, and the objects
+   * allocated next to a channel (a caller's wrapper around it, read on every call), made each of
+   * those reads another transfer of the line between the cores when they shared it
    * (hand-off-floor.md, section 16). HotSpot lays out a superclass's fields before its subclass's,
    * so {@link RendezvousPad}'s 64 bytes come between {@code AbstractChannel}'s fields and {@code
    * head} and {@code tail}, and the 64 bytes that {@link RendezvousChannel} declares come after
