@@ -3,11 +3,12 @@ d = sys.argv[1]; A, B = sys.argv[2], sys.argv[3]
 res = collections.defaultdict(lambda: collections.defaultdict(lambda: {'rounds': [], 'near': [], 'far': [], 'all': []}))
 for f in sorted(glob.glob(d + '/*-[0-9].json')):
     v, r = f.split('/')[-1][:-5].rsplit('-', 1)
+    v = v.replace('pp-', '')  # list-line-2026-12-07/jmh-ab keeps PingPong's runs in pp-<jar>-<round>.json
     try: data = json.load(open(f))
     except ValueError: continue
     for b in data:
         p = b['params']; name = b['benchmark'].split('.')[-1]
-        label = '%s cap=%s %s' % (name, p['capacity'], p['kind'])
+        label = '%s cap=%s %s' % (name, p.get('capacity', '-'), p['kind'])
         sec = b['secondaryMetrics']; raw = b['primaryMetric']['rawData'][0]
         e = res[label][v]; e['rounds'].append(sum(raw) / len(raw)); e['all'] += raw
         for s, x, y in zip(raw, sec['core.rt.before']['rawData'][0], sec['core.rt.after']['rawData'][0]):
