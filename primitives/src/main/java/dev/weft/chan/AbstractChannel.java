@@ -540,16 +540,16 @@ abstract sealed class AbstractChannel<T> implements Channel<T>
 
     // head and tail share their line: both sides of a hand-off touch both, and giving each a line
     // of its own made ping-pong on two cores slower (hand-off-floor.md, section 6).
-    @SuppressWarnings("unused") // accessed through HEAD
+    @SuppressWarnings("unused") // accessed through HEAD, but for the constructor's volatile store
     private volatile Waiter head;
 
-    @SuppressWarnings("unused") // accessed through TAIL
+    @SuppressWarnings("unused") // accessed through TAIL, but for the constructor's volatile store
     private volatile Waiter tail;
 
     /** Starts the list with {@code first} as both its ends. */
     RendezvousLinks(Waiter first) {
-      HEAD.set(this, first);
-      TAIL.set(this, first);
+      head = first;
+      tail = first;
     }
   }
 }

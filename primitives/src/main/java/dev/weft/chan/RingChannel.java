@@ -268,8 +268,7 @@ final class RingChannel<T> extends AbstractChannel<T> {
       long seq = seqAcquire(i);
       if (seq == 2 * r + 1) {
         if (RECV.compareAndSet(this, r, r + 1)) {
-          Object v = take(i, 2 * (r + capacity));
-          return v;
+          return take(i, 2 * (r + capacity));
         }
       } else if (seq < 2 * r + 1) {
         // Nothing published here yet: empty, unless a sender has claimed the slot and is

@@ -682,18 +682,13 @@ public final class ChannelReport {
   }
 
   /**
-   * Go's figure for each benchmark: the mean of every run of it in {@code file}, the output of one
-   * or more runs of {@code ../shared/baselines/go-channels/run} one after another. One run measures
-   * each shape for about a second in one placement of the machine's two virtual CPUs, and Go's own
-   * times move up to twofold with that placement (hand-off-floor.md, section 14), so a single run
-   * is one draw; the mean of several is comparable with JMH's mean over as many iterations.
+   * Go's figure for each benchmark: the mean of its runs ({@link #goRuns}), from one or more runs
+   * of {@code ../shared/baselines/go-channels/run} one after another. One run measures each shape
+   * for about a second in one placement of the machine's two virtual CPUs, and Go's own times move
+   * up to twofold with that placement (hand-off-floor.md, section 14), so a single run is one draw;
+   * the mean of several is comparable with JMH's mean over as many iterations.
    */
-  static Map<String, Double> goFigures(Path file) throws IOException {
-    return means(goRuns(file));
-  }
-
-  /** The mean of each benchmark's runs. */
-  private static Map<String, Double> means(Map<String, List<Double>> runs) {
+  static Map<String, Double> means(Map<String, List<Double>> runs) {
     Map<String, Double> m = new LinkedHashMap<>();
     runs.forEach((name, xs) -> m.put(name, mean(xs)));
     return m;

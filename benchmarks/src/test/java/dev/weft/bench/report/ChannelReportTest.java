@@ -104,7 +104,7 @@ class ChannelReportTest {
     assertTrue(
         md.contains("| unbuffered 1:1, platform: Jox / weft |  | at least 10 | not measured"));
     assertTrue(Files.readString(out.resolve("channels-platform.svg")).contains("<svg"));
-    assertEquals(66.0, ChannelReport.goFigures(go).get("BenchmarkSPSC_Buf16"));
+    assertEquals(66.0, ChannelReport.means(ChannelReport.goRuns(go)).get("BenchmarkSPSC_Buf16"));
   }
 
   @Test
@@ -200,7 +200,7 @@ class ChannelReportTest {
         String.format(run, "50.00") + String.format(run, "100.0") + String.format(run, "150.0"),
         StandardCharsets.UTF_8);
     assertEquals(List.of(50.0, 100.0, 150.0), ChannelReport.goRuns(go).get("BenchmarkSPSC_Buf16"));
-    assertEquals(100.0, ChannelReport.goFigures(go).get("BenchmarkSPSC_Buf16"));
+    assertEquals(100.0, ChannelReport.means(ChannelReport.goRuns(go)).get("BenchmarkSPSC_Buf16"));
     Path out = dir.resolve("out");
     ChannelReport.main(new String[] {json.toString(), go.toString(), out.toString()});
     String md = Files.readString(out.resolve("README.md"), StandardCharsets.UTF_8);
