@@ -373,7 +373,9 @@ public final class RaftServer implements AutoCloseable {
   }
 
   /**
-   * The node's status as of the loop's last turn.
+   * The node's status as of the loop's last turn. The turn that completes a future publishes its
+   * status after the future completes, so a caller that has just seen, say, {@code removeMember}
+   * complete waits for the role it expects by polling this method.
    *
    * @return id, term, role, leader, commit and last index, and the configuration (voters, learners,
    *     joint or not)
