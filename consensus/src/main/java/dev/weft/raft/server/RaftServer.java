@@ -10,12 +10,14 @@ import dev.weft.raft.internal.jfr.RaftCommitBatchEvent;
 import dev.weft.time.Ticker;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -69,6 +71,19 @@ public final class RaftServer implements AutoCloseable {
   private volatile boolean stopped;
   private final ConcurrentLinkedQueue<CompletableFuture<Long>> snapshotRequests =
       new ConcurrentLinkedQueue<>();
+
+  /**
+   * Completions of the futures that {@link #onLoop} returns, decided during a turn and run once the
+   * turn has published its status, so that a caller that sees one complete also sees the status it
+   * led to. The loop's thread alone touches it.
+   */
+  private final ArrayDeque<Runnable> afterPublish = new ArrayDeque<>();
+
+  /** Set when the loop ends: {@link #afterPublish} is no longer drained. Loop's thread only. */
+  private boolean shuttingDown;
+
+  /** Tests only: runs on the loop's thread just before a turn publishes its status. */
+  volatile BiConsumer<RaftStatus, RaftStatus> beforePublish;
 
   private RaftServer(
       RaftConfig config,
@@ -345,10 +360,18 @@ public final class RaftServer implements AutoCloseable {
             op.apply(replica)
                 .whenComplete(
                     (v, e) -> {
-                      if (e != null) {
-                        result.completeExceptionally(e);
+                      Runnable done =
+                          () -> {
+                            if (e != null) {
+                              result.completeExceptionally(e);
+                            } else {
+                              result.complete(v);
+                            }
+                          };
+                      if (Thread.currentThread() == loop && !shuttingDown) {
+                        afterPublish.add(done); // once this turn's status is out
                       } else {
-                        result.complete(v);
+                        done.run();
                       }
                     });
           } catch (RuntimeException e) {
@@ -373,9 +396,10 @@ public final class RaftServer implements AutoCloseable {
   }
 
   /**
-   * The node's status as of the loop's last turn. The turn that completes a future publishes its
-   * status after the future completes, so a caller that has just seen, say, {@code removeMember}
-   * complete waits for the role it expects by polling this method.
+   * The node's status as of the loop's last turn. The futures of reads, membership changes and
+   * leadership transfers complete after the turn that decided them has published its status, so a
+   * caller that has seen {@code removeMember} of this leader complete finds it a follower here; a
+   * {@link #submit} future may complete before the status of its turn is published.
    *
    * @return id, term, role, leader, commit and last index, and the configuration (voters, learners,
    *     joint or not)
@@ -466,8 +490,9 @@ public final class RaftServer implements AutoCloseable {
         for (Envelope out : replica.flush()) {
           transport.send(out);
         }
-        status = replica.status();
+        publishStatus();
         observer.afterTurn(batch, status, replica.applied(), replica.appliedBytes());
+        runAfterPublish();
         if (draining && (replica.pending() == 0 || System.nanoTime() - drainDeadline >= 0)) {
           break;
         }
@@ -482,6 +507,15 @@ public final class RaftServer implements AutoCloseable {
       logger.log(Level.ERROR, "raft server " + id() + ": the event loop failed; stopping", e);
       throw e;
     } finally {
+      if (!afterPublish.isEmpty()) { // a failure cut the last turn short before it published
+        try {
+          publishStatus();
+        } catch (RuntimeException ignored) {
+          // the replica may be what failed; its callers learn the outcome all the same
+        }
+        runAfterPublish();
+      }
+      shuttingDown = true; // what the shutdown fails completes at once, as it did before
       ticker.stop();
       ServerClosedException closed =
           loopFailure == null ? new ServerClosedException(id() + " shut down") : closed();
@@ -496,9 +530,24 @@ public final class RaftServer implements AutoCloseable {
         }
       }
       transport.close();
-      status = replica.status();
+      publishStatus();
       stopped = true;
       failSnapshotRequests();
+    }
+  }
+
+  private void publishStatus() {
+    RaftStatus next = replica.status();
+    BiConsumer<RaftStatus, RaftStatus> hook = beforePublish;
+    if (hook != null) {
+      hook.accept(status, next);
+    }
+    status = next;
+  }
+
+  private void runAfterPublish() {
+    for (Runnable r; (r = afterPublish.poll()) != null; ) {
+      r.run();
     }
   }
 

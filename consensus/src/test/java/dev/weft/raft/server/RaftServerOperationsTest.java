@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -74,6 +75,44 @@ class RaftServerOperationsTest {
       try (n4) {
         operate(c, n4, m);
       }
+    }
+  }
+
+  /**
+   * A leader that removes itself steps down in the turn that commits the change, and the future
+   * completes only after that turn has published its status. The hook holds each leader's step-down
+   * back from publication for 200 ms, so that a future completed inside the turn (as before) would
+   * let the caller read the old role.
+   */
+  @Test
+  @Timeout(60)
+  void aCompletedRemovalOfTheLeaderIsSeenInItsStatus() throws Exception {
+    try (TestCluster c = new TestCluster(3, TestCluster.fast()).startAll()) {
+      for (RaftServer s : c.servers.values()) {
+        s.beforePublish =
+            (published, next) -> {
+              if (published.role() == Role.LEADER && next.role() != Role.LEADER) {
+                try {
+                  Thread.sleep(200);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+            };
+      }
+      onLeader(c, s -> s.submit("x".getBytes(StandardCharsets.UTF_8)));
+      AtomicReference<RaftServer> removed = new AtomicReference<>();
+      Membership after =
+          onLeader(
+              c,
+              s -> {
+                removed.set(s);
+                return s.removeMember(s.id());
+              });
+      RaftServer leader = removed.get();
+      assertFalse(after.isVoter(leader.id()));
+      assertEquals(Role.FOLLOWER, leader.status().role(), leader.status().toString());
+      assertEquals(after, leader.status().membership());
     }
   }
 
